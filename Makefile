@@ -1,0 +1,66 @@
+# shieldgap — run `make help` for the targets.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+LAB_VENV := .venv-lab
+EXTRAS := pdf,ingest,test
+OUT ?= reports
+FORMAT ?= html,pdf
+
+.DEFAULT_GOAL := help
+.PHONY: help install system-deps check export docs suggest report test bench lab clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}'
+
+system-deps: ## Debian packages: headless Chromium (PDF, browser tests) and poppler (apt-get, when root)
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  need=""; for p in chromium-headless-shell chromium poppler-utils fonts-dejavu-core; do \
+	    dpkg -s $$p >/dev/null 2>&1 || need="$$need $$p"; done; \
+	  if [ -n "$$need" ]; then echo "apt-get install$$need"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$need) >/dev/null \
+	    || echo "warning: could not install$$need (PDF falls back to WeasyPrint; browser tests skip)"; fi; \
+	else echo "not root or no apt-get: skipping Debian packages (PDF falls back to WeasyPrint)"; fi
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[$(EXTRAS)]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name shieldgap --display-name "shieldgap (Python 3)" >/dev/null
+	touch $(STAMP)
+
+install: system-deps $(STAMP) ## Create .venv and install the package with its extras
+
+check: $(STAMP) ## Validate the ledger (quotes, ids, values) and record quote spans
+	$(BIN)/shieldgap check
+
+export: check ## Write the whole ledger as JSON to reports/ledger.json
+	$(BIN)/shieldgap export --format json --out $(OUT)/ledger.json
+
+docs: $(STAMP) ## Regenerate the data dictionary in data/README.md
+	$(BIN)/shieldgap docs
+
+suggest: $(STAMP) ## Suggest candidate claims for articles not yet curated
+	$(BIN)/shieldgap suggest
+
+report: install export ## Render reports/report.html and reports/report.pdf (set FORMAT, OUT, or PARAMS=file.yaml)
+	$(BIN)/shieldgap suggest --quiet
+	$(BIN)/shieldgap render --format $(FORMAT) --out $(OUT) $(if $(PARAMS),--params $(PARAMS),)
+
+test: install ## Run the test suite (end-to-end renders included)
+	$(BIN)/python -m pytest -q
+
+bench: install ## Run the benchmarks in benchmarks/ and print their ratios
+	$(BIN)/python benchmarks/bench_render.py
+	$(BIN)/python benchmarks/bench_suggest_quality.py
+	$(BIN)/python benchmarks/bench_scale.py
+
+lab: install ## Open JupyterLab with the project's kernel (separate .venv-lab, render path untouched)
+	@test -x $(LAB_VENV)/bin/jupyter-lab || ($(PYTHON) -m venv $(LAB_VENV) && $(LAB_VENV)/bin/pip install -q -e ".[lab,$(EXTRAS)]")
+	$(LAB_VENV)/bin/python -m ipykernel install --sys-prefix --name shieldgap --display-name "shieldgap (Python 3)" >/dev/null
+	cd notebooks && ../$(LAB_VENV)/bin/jupyter-lab explore.ipynb
+
+clean: ## Remove the virtual environments and generated files (never the curated data)
+	rm -rf $(VENV) $(LAB_VENV) data/derived reports/*.html reports/*.pdf reports/*.ipynb reports/ledger.json

@@ -1,0 +1,64 @@
+"""Benchmark: `shieldgap render` against a floor measured in the same run.
+
+Floor: one Python process in which papermill executes a notebook holding only the report's
+parameters cell, and nbconvert converts it to HTML. Each command is run REPEAT times as a whole
+process; medians are compared. Run: `make bench` or `.venv/bin/python benchmarks/bench_render.py`.
+"""
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+from shieldgap.paths import project_root, report_notebook
+
+REPEAT = 3
+FLOOR = r"""
+import sys, papermill as pm
+from nbconvert import HTMLExporter
+nb = pm.execute_notebook(sys.argv[1], None, progress_bar=False, kernel_name="python3")
+html, _ = HTMLExporter(exclude_input=True).from_notebook_node(nb)
+open(sys.argv[2], "w").write(html)
+"""
+
+
+def timed(cmd: list[str]) -> float:
+    t = time.perf_counter()
+    subprocess.run(cmd, check=True, capture_output=True)
+    return time.perf_counter() - t
+
+
+def main() -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="shieldgap-bench-"))
+    nb = nbformat.read(report_notebook(), as_version=4)
+    nb.cells = nb.cells[:1]
+    floor_nb = tmp / "floor.ipynb"
+    nbformat.write(nb, floor_nb)
+    shieldgap = str(Path(sys.executable).parent / "shieldgap")
+    cmds = {
+        "floor (papermill params-only + nbconvert)": [sys.executable, "-c", FLOOR, str(floor_nb), str(tmp / "floor.html")],
+        "shieldgap render --format html": [shieldgap, "render", "--format", "html", "--out", str(tmp / "h")],
+        "shieldgap render --format html,pdf": [shieldgap, "render", "--format", "html,pdf", "--out", str(tmp / "p")],
+    }
+    times = {k: [] for k in cmds}
+    for _ in range(REPEAT):  # interleaved, so drift affects all alike
+        for name, cmd in cmds.items():
+            times[name].append(timed(cmd))
+    med = {k: statistics.median(v) for k, v in times.items()}
+    floor = med["floor (papermill params-only + nbconvert)"]
+    print(f"{'command':45s} {'median s':>9s} {'ratio':>7s}   runs")
+    for name, m in med.items():
+        print(f"{name:45s} {m:9.2f} {m / floor:6.2f}x   {', '.join(f'{t:.2f}' for t in times[name])}")
+    pdf_extra = med["shieldgap render --format html,pdf"] - med["shieldgap render --format html"]
+    print(f"\nHTML / floor: {med['shieldgap render --format html'] / floor:.2f}x (target <= 1.3x)")
+    print(f"PDF adds: {pdf_extra:.2f} s (target <= 1 s)")
+    print(f"(root {project_root()}, {REPEAT} runs each)")
+
+
+if __name__ == "__main__":
+    main()

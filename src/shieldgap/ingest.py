@@ -1,0 +1,462 @@
+"""``shieldgap add``: turn text, Markdown or HTML files into article files of the ledger.
+
+Each input becomes ``data/articles/<id>.md``: YAML front matter with the fields of
+:data:`shieldgap.fields.ARTICLES`, then the body exactly as extracted. What the command was not told
+(title, outlet, date, language...) it infers, says from what, and lists under ``inferred``.
+
+Guarantees: an article whose normalized text is already in the ledger is refused; no file is ever
+overwritten (:func:`shieldgap.io_utils.atomic_write_new`), an id that is taken gets a numeric suffix;
+empty, binary and undecodable inputs are rejected with a message naming the file; text in another
+encoding than UTF-8 is decoded with a warning. Heavy libraries (trafilatura, py3langid,
+charset-normalizer) are imported only when needed.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .fields import ARTICLES, OUTLET_TYPES
+from .io_utils import atomic_write_new
+from .paths import DataPaths
+from .textmatch import normalize
+
+SUPPORTED = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
+             ".html": "html", ".htm": "html"}
+UNIDENTIFIED_OUTLET = "Unidentified news outlet"
+MAX_ID_LEN = 60
+
+try:  # libyaml when available: ten times faster on large corpora
+    _Dumper = yaml.CSafeDumper
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover
+    _Dumper = yaml.SafeDumper
+    _Loader = yaml.SafeLoader
+
+
+class IngestError(Exception):
+    """An input that cannot become an article; the message names the file and why."""
+
+
+@dataclass
+class Options:
+    """What the analyst told ``shieldgap add`` (None: infer it)."""
+
+    title: str | None = None
+    outlet: str | None = None
+    outlet_type: str | None = None
+    outlet_country: str | None = None
+    date: str | None = None
+    url: str | None = None
+    language: str | None = None
+    today: _dt.date | None = None  # for tests and benchmarks; default: the current date
+
+
+@dataclass
+class Prepared:
+    """One input read, decoded, extracted and described, not yet written."""
+
+    source: Path
+    body: str
+    meta: dict
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def norm_hash(self) -> str:
+        return norm_hash(self.body)
+
+
+@dataclass
+class Result:
+    added: list[tuple[Path, Path, dict]] = field(default_factory=list)  # (source, article file, meta)
+    rejected: list[tuple[Path, str]] = field(default_factory=list)
+    skipped: list[tuple[Path, str]] = field(default_factory=list)  # unsupported files found in directories
+    warnings: list[tuple[Path, str]] = field(default_factory=list)
+
+
+# ----------------------------------------------------------------------------- reading and decoding
+def norm_hash(body: str) -> str:
+    """Identity of an article's text for duplicate detection (quotes, dashes, whitespace unified)."""
+    return hashlib.sha256(normalize(body).encode("utf-8")).hexdigest()
+
+
+def looks_binary(raw: bytes) -> bool:
+    head = raw[:8192]
+    if b"\x00" in head:
+        return True
+    if not head:
+        return False
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
+    return controls / len(head) > 0.05
+
+
+def decode(raw: bytes, name: str) -> tuple[str, list[str]]:
+    """Text of ``raw`` and any warnings; raises IngestError for binary or undecodable input."""
+    if not raw.strip():
+        raise IngestError(f"{name}: the file is empty")
+    if looks_binary(raw):
+        raise IngestError(f"{name}: looks like a binary file (NUL or control bytes), not text; "
+                          "convert it to .txt, .md or .html first")
+    try:
+        text = raw.decode("utf-8-sig")
+        return text, []
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(raw).best()
+    if best is None or best.encoding is None:
+        raise IngestError(f"{name}: not valid UTF-8 (byte 0x{raw[first_bad]:02x} at offset {first_bad}) and no "
+                          "other text encoding fits; save it as UTF-8")
+    text = str(best)
+    if looks_binary(text.encode("utf-8", "replace")) or "\ufffd" in text:
+        raise IngestError(f"{name}: not decodable as text (best guess {best.encoding} yields garbage); save it as UTF-8")
+    return text, [f"{name}: not UTF-8; decoded as {best.encoding} (check accented letters and quotes in the body)"]
+
+
+def _html_extract(html: str, name: str) -> tuple[str, dict]:
+    """Main text of an HTML page (navigation, scripts, styles, footers dropped) and its metadata."""
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False,
+                                      include_images=False, include_links=False)
+    text = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
+    if len(text.split()) < 8:  # a menu or a cookie banner is not an article
+        raise IngestError(f"{name}: no article text found in the HTML page (only navigation, scripts or markup)")
+    meta = {}
+    for key in ("title", "date", "sitename", "url", "author"):
+        value = getattr(doc, key, None)
+        if isinstance(value, str) and value.strip():
+            meta[key] = value.strip()
+    return text + "\n", meta
+
+
+def _markdown_front_matter(text: str) -> tuple[dict, str]:
+    """A Markdown input's own front matter (title, date, url...) and the rest of the text."""
+    if text.startswith("---\n"):
+        end = text.find("\n---\n", 4)
+        if end != -1:
+            try:
+                meta = yaml.load(text[4:end + 1], Loader=_Loader)
+            except yaml.YAMLError:
+                meta = None
+            if isinstance(meta, dict):
+                return {str(k): v for k, v in meta.items()}, text[end + 5:]
+    return {}, text
+
+
+# ----------------------------------------------------------------------------- inference
+_MONTHS = ("january february march april may june july august september october november december").split()
+_MON = r"(?P<mon>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_DATE_PATTERNS = [
+    re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b"),
+    re.compile(r"\b(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+" + _MON + r",?\s+(?P<y>(?:19|20)\d\d)\b", re.I),
+    re.compile(r"\b" + _MON + r"\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b", re.I),
+]
+
+
+def find_date(text: str) -> tuple[str, str] | None:
+    """The first full date stated in ``text``: (YYYY-MM-DD, the words it was read from)."""
+    found = []
+    for rx in _DATE_PATTERNS:
+        for m in rx.finditer(text):
+            g = m.groupdict()
+            month = int(g["m"]) if g.get("m") else next(i for i, n in enumerate(_MONTHS, 1)
+                                                          if n.startswith(g["mon"].lower()[:3]))
+            try:
+                day = _dt.date(int(g["y"]), month, int(g["d"]))
+            except ValueError:
+                continue
+            found.append((m.start(), day.isoformat(), m.group(0)))
+    if not found:
+        return None
+    _, iso, words = min(found)
+    return iso, words
+
+
+def slugify(title: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii").lower()
+    words = re.findall(r"[a-z0-9]+", ascii_text)
+    slug = ""
+    for w in words:
+        candidate = f"{slug}-{w}" if slug else w
+        if len(candidate) > MAX_ID_LEN:
+            break
+        slug = candidate
+    if len(slug) < 2:
+        slug = "article"
+    return slug
+
+
+def detect_language(text: str) -> str:
+    import py3langid
+
+    lang, _ = py3langid.classify(text[:5000])
+    return lang if re.fullmatch(r"[a-z]{2}", lang or "") else "en"
+
+
+def _title_from_text(body: str) -> tuple[str, str]:
+    """(title, title_basis) from the first non-empty line of the body."""
+    for line in body.splitlines():
+        line = line.strip().lstrip("#").strip()
+        if line:
+            if len(line) <= 200:
+                return line, "inferred: first line of the source text"
+            cut = line[:160].rsplit(" ", 1)[0].rstrip(",;:")
+            return cut + "...", "inferred: first words of the source text (it has no headline)"
+    return "Untitled article", "inferred: the text has no headline"
+
+
+# ----------------------------------------------------------------------------- preparing one input
+def prepare(path: Path, opts: Options | None = None) -> Prepared:
+    """Read, decode, extract and describe one input file. Raises IngestError."""
+    opts = opts or Options()
+    path = Path(path)
+    name = str(path)
+    kind = SUPPORTED.get(path.suffix.lower())
+    if kind is None:
+        raise IngestError(f"{name}: unsupported file type '{path.suffix or '(none)'}' "
+                          f"(supported: {', '.join(sorted(SUPPORTED))})")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise IngestError(f"{name}: cannot be read ({exc.strerror or exc})") from exc
+    text, warnings = decode(raw, name)
+
+    page: dict = {}
+    if kind == "html":
+        body, page = _html_extract(text, name)
+    elif kind == "markdown":
+        page, body = _markdown_front_matter(text)
+        page = {k: v for k, v in page.items() if k in ("title", "date", "published", "url", "outlet", "author")}
+        if "published" in page and "date" not in page:
+            page["date"] = page.pop("published")
+    else:
+        body = text
+    if not body.strip():
+        raise IngestError(f"{name}: the file has no text (only whitespace or front matter)")
+    if looks_binary(body.encode("utf-8", "replace")):
+        raise IngestError(f"{name}: the text contains control characters; it does not look like an article")
+
+    inferred: list[str] = []
+    meta: dict = {}
+    # Title
+    if opts.title:
+        meta["title"], meta["title_basis"] = opts.title.strip(), "given to shieldgap add"
+    elif isinstance(page.get("title"), str) and page["title"].strip():
+        meta["title"] = page["title"].strip()
+        meta["title_basis"] = "stated: the page's title" if kind == "html" else "stated: the file's front matter"
+        inferred.append("title")
+    else:
+        meta["title"], meta["title_basis"] = _title_from_text(body)
+        inferred.append("title")
+    # Outlet
+    if opts.outlet:
+        meta["outlet"], meta["outlet_basis"] = opts.outlet.strip(), "stated: given to shieldgap add"
+    elif isinstance(page.get("sitename"), str) or isinstance(page.get("outlet"), str):
+        meta["outlet"] = str(page.get("sitename") or page.get("outlet")).strip()
+        meta["outlet_basis"] = "inferred: the site name in the page's metadata"
+        inferred.append("outlet")
+    else:
+        meta["outlet"] = UNIDENTIFIED_OUTLET
+        meta["outlet_basis"] = "inferred: not stated in the text and not given to shieldgap add (--outlet)"
+        inferred.append("outlet")
+    meta["outlet_country"] = opts.outlet_country or "unknown"
+    meta["outlet_country_basis"] = ("given to shieldgap add" if opts.outlet_country
+                                    else "not stated and not given to shieldgap add")
+    if not opts.outlet_country:
+        inferred.append("outlet_country")
+    if opts.outlet_type:
+        if opts.outlet_type not in OUTLET_TYPES:
+            raise IngestError(f"{name}: outlet type '{opts.outlet_type}' is not one of {', '.join(OUTLET_TYPES)}")
+        meta["outlet_type"] = opts.outlet_type
+    else:
+        meta["outlet_type"] = "unidentified_media"
+        inferred.append("outlet_type")
+    # Date
+    today = (opts.today or _dt.date.today()).isoformat()
+    if opts.date:
+        try:
+            iso = _dt.date.fromisoformat(str(opts.date)).isoformat()
+        except ValueError as exc:
+            raise IngestError(f"{name}: --date '{opts.date}' is not a date (YYYY-MM-DD)") from exc
+        meta.update(published=iso, date_precision="day", date_basis="stated",
+                    date_evidence="Given to shieldgap add (--date).")
+    else:
+        page_date = None
+        if page.get("date"):
+            d = page["date"]
+            try:
+                page_date = d.isoformat() if hasattr(d, "isoformat") else _dt.date.fromisoformat(str(d)[:10]).isoformat()
+            except ValueError:
+                page_date = None
+        stated = find_date(body) if page_date is None else None
+        if page_date:
+            meta.update(published=page_date, date_precision="day", date_basis="stated",
+                        date_evidence="The publication date in the page's metadata." if kind == "html"
+                        else "The date in the file's front matter.")
+        elif stated:
+            iso, words = stated
+            meta.update(published=iso, date_precision="approximate", date_basis="inferred",
+                        date_evidence=f"No publication date given; the first date stated in the text ('{words}') "
+                                      "is taken as an approximation. It may be the date of an event reported.")
+        else:
+            meta.update(published=today, date_precision="approximate", date_basis="inferred",
+                        date_evidence=f"No date in the text; {today} is the day the article was added with "
+                                      "shieldgap add, so it was published on or before that day.")
+        inferred.append("published")
+    # URL: only when given or stated by the page itself; never invented.
+    url = opts.url or (page.get("url") if isinstance(page.get("url"), str) else None)
+    url = url.strip() if url else None
+    if url and not re.fullmatch(r"https?://\S+", url):
+        if opts.url:
+            raise IngestError(f"{name}: --url '{opts.url}' is not an http(s) URL")
+        url = None
+    meta["url"] = url
+    if url and not opts.url:
+        inferred.append("url")
+    # Language
+    if opts.language:
+        if not re.fullmatch(r"[a-z]{2}", opts.language):
+            raise IngestError(f"{name}: --language '{opts.language}' is not an ISO 639-1 code such as 'en'")
+        meta["language"] = opts.language
+    else:
+        meta["language"] = detect_language(body)
+        inferred.append("language")
+    meta["source_file"] = path.name
+    meta["body_sha256"] = hashlib.sha256(body.encode("utf-8")).hexdigest()
+    meta["curated"] = False
+    meta["inferred"] = inferred
+    return Prepared(path, body, meta, warnings)
+
+
+# ----------------------------------------------------------------------------- writing
+def render_article(article_id: str, meta: dict, body: str) -> str:
+    ordered = {"id": article_id}
+    for f in ARTICLES.fields:
+        if f.name != "id" and f.name in meta:
+            ordered[f.name] = meta[f.name]
+    front = yaml.dump(ordered, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=110,
+                      default_flow_style=None)
+    return f"---\n{front}---\n{body}"
+
+
+def split_body(text: str) -> str | None:
+    if not text.startswith("---\n"):
+        return None
+    end = text.find("\n---\n", 4)
+    return None if end == -1 else text[end + 5:]
+
+
+def existing_articles(paths: DataPaths) -> tuple[dict[str, str], set[str]]:
+    """{normalized-text hash: article id} of the articles present, and the ids taken."""
+    hashes: dict[str, str] = {}
+    ids: set[str] = set()
+    if not paths.articles.is_dir():
+        return hashes, ids
+    with os.scandir(paths.articles) as it:
+        for entry in it:
+            if not entry.name.endswith(".md"):
+                continue
+            ids.add(entry.name[:-3])
+            try:
+                body = split_body(Path(entry.path).read_bytes().decode("utf-8", "replace"))
+            except OSError:
+                continue
+            if body is not None:
+                hashes.setdefault(norm_hash(body), entry.name[:-3])
+    return hashes, ids
+
+
+def expand_inputs(inputs) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Files to add (directories expanded, in name order) and files skipped in directories."""
+    files: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
+    for item in inputs:
+        p = Path(item)
+        if p.is_dir():
+            for child in sorted(p.rglob("*")):
+                if not child.is_file() or any(part.startswith(".") for part in child.relative_to(p).parts):
+                    continue
+                if child.suffix.lower() in SUPPORTED:
+                    files.append(child)
+                else:
+                    skipped.append((child, f"unsupported file type '{child.suffix or '(none)'}'"))
+        else:
+            files.append(p)
+    return files, skipped
+
+
+def _prepare_safe(args):
+    path, opts = args
+    try:
+        return prepare(path, opts)
+    except IngestError as exc:
+        return exc
+
+
+def add_articles(inputs, paths: DataPaths, opts: Options | None = None, *, workers: int = 1,
+                 progress: bool = False) -> Result:
+    """Add every input file (directories expanded) as a new, uncurated article."""
+    opts = opts or Options()
+    files, skipped = expand_inputs(inputs)
+    result = Result(skipped=skipped)
+    for f in files:
+        if not f.exists():
+            result.rejected.append((f, f"{f}: no such file"))
+    files = [f for f in files if f.exists()]
+    if opts.title and len(files) > 1:
+        raise IngestError("--title applies to one file; give one input file with it")
+
+    jobs = [(f, opts) for f in files]
+    if workers > 1 and len(jobs) > 200:
+        import multiprocessing as mp
+
+        ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+        with ctx.Pool(workers) as pool:
+            prepared = list(_progress(pool.imap(_prepare_safe, jobs, chunksize=64), len(jobs), progress, "add"))
+    else:
+        prepared = list(_progress(map(_prepare_safe, jobs), len(jobs), progress, "add"))
+
+    hashes, taken = existing_articles(paths)
+    paths.articles.mkdir(parents=True, exist_ok=True)
+    for (path, _), prep in zip(jobs, prepared):
+        if isinstance(prep, IngestError):
+            result.rejected.append((path, str(prep)))
+            continue
+        for w in prep.warnings:
+            result.warnings.append((path, w))
+        h = prep.norm_hash
+        if h in hashes:
+            result.rejected.append((path, f"{path}: duplicate of article '{hashes[h]}' (same text); not added"))
+            continue
+        base = slugify(prep.meta["title"])
+        article_id, n = base, 1
+        while True:
+            if article_id not in taken:
+                target = paths.articles / f"{article_id}.md"
+                try:
+                    atomic_write_new(target, render_article(article_id, prep.meta, prep.body))
+                    break
+                except FileExistsError:
+                    taken.add(article_id)
+            n += 1
+            article_id = f"{base}-{n}"
+        taken.add(article_id)
+        hashes[h] = article_id
+        result.added.append((path, target, {"id": article_id, **prep.meta}))
+    return result
+
+
+def _progress(iterable, total: int, enabled: bool, desc: str):
+    if not enabled:
+        return iterable
+    from tqdm import tqdm
+
+    return tqdm(iterable, total=total, desc=desc, unit="file", leave=False)

@@ -1,0 +1,163 @@
+"""End-to-end renders and the effect of each parameter."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from click.testing import CliRunner
+
+from shieldgap.cli import main
+from shieldgap.paths import report_notebook
+
+SECTIONS = ["Executive summary", "The arguments at a glance", "The arguments theme by theme", "Geography",
+            "Black Sea and Bosphorus access", "Escalation risk with Russia", "Alliance history and commitments",
+            "Appendix A. Sources", "Appendix B. Problems in the sources", "Appendix C. Methodology", "Reproducibility"]
+
+
+def _render(out: Path, *args: str):
+    return CliRunner().invoke(main, ["render", "--out", str(out), *args])
+
+
+@pytest.fixture(scope="module")
+def default_render(tmp_path_factory):
+    out = tmp_path_factory.mktemp("report")
+    result = _render(out, "--format", "html,pdf")
+    assert result.exit_code == 0, result.output + str(result.exception)
+    return out
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_html_has_sections_figures_and_no_errors(default_render):
+    html = (default_render / "report.html").read_text(encoding="utf-8")
+    text = _text(html)
+    for s in SECTIONS:
+        assert s in text, s
+    assert len(re.findall(r'<img alt="[^"]+" src="data:image/png;base64,', html)) == 5
+    for n in range(1, 6):
+        assert f"Figure {n}." in text
+    assert "<script" not in html.lower()
+    assert not re.search(r'(src|href)="(https?:)?//', html), "external resource referenced"
+    assert "Traceback" not in text
+    nb = nbformat.read(default_render / "report.ipynb", as_version=4)
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            assert out["output_type"] != "error"
+            assert out.get("name") != "stderr", out.get("text")
+    assert "parameters" in nb.metadata.papermill
+    assert nb.metadata.shieldgap["timings"]["execute"] > 0
+
+
+def test_state_media_and_analyst_notes_are_labelled(default_render):
+    html = (default_render / "report.html").read_text(encoding="utf-8")
+    assert 'sg-badge sg-state">State-controlled media' in html
+    assert 'sg-badge sg-analyst">Analyst note' in html
+    assert "Disputed attributions" in html
+
+
+def test_every_claim_quote_appears_verbatim(default_render, ledger):
+    from html import unescape
+
+    text = _text(unescape((default_render / "report.html").read_text(encoding="utf-8")))
+    for cid, c in ledger.claims.iterrows():
+        assert " ".join(c["quote"].split()) in text, cid
+
+
+def test_pdf_is_a4_and_contains_sections(default_render):
+    from pypdf import PdfReader
+
+    reader = PdfReader(default_render / "report.pdf")
+    box = reader.pages[0].mediabox
+    assert abs(float(box.width) - 595) < 2 and abs(float(box.height) - 842) < 2
+    text = " ".join(" ".join((p.extract_text() or "").split()) for p in reader.pages)
+    for s in SECTIONS:
+        assert s in text, s
+    assert len(reader.pages) >= 8
+
+
+def test_html_opens_with_no_network_requests_and_no_console_errors(default_render):
+    playwright = pytest.importorskip("playwright.sync_api")
+    chromium = shutil.which("chromium")
+    if not chromium:
+        pytest.skip("Debian chromium not installed")
+    requests, errors = [], []
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=[
+            "--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--no-first-run"])
+        page = browser.new_page()
+        page.on("request", lambda r: requests.append(r.url))
+        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto((default_render / "report.html").as_uri())
+        page.wait_for_load_state("networkidle")
+        assert page.locator("h2", has_text="Executive summary").count() == 1
+        heights = page.eval_on_selector_all("img", "els => els.map(e => e.naturalHeight)")
+        browser.close()
+    external = [u for u in requests if not u.startswith(("file:", "data:"))]
+    assert external == []
+    assert errors == []
+    assert heights and min(heights) > 100
+
+
+def test_dropped_theme_disappears(tmp_path):
+    result = _render(tmp_path, "--format", "html", "-p", "themes", "[geography, escalation_risk, alliance_history]")
+    assert result.exit_code == 0, result.output
+    text = _text((tmp_path / "report.html").read_text(encoding="utf-8"))
+    assert "Escalation risk with Russia" in text and "Geography" in text
+    assert "Black Sea and Bosphorus access" not in text
+    assert not (tmp_path / "report.pdf").exists()
+
+
+def test_papermill_directly(tmp_path):
+    out = tmp_path / "out.ipynb"
+    proc = subprocess.run([sys.executable, "-m", "papermill", str(report_notebook()), str(out), "-p", "detail", "brief",
+                           "-p", "min_strength", "3", "--no-progress-bar"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    nb = nbformat.read(out, as_version=4)
+    assert nb.metadata.papermill.parameters == {"detail": "brief", "min_strength": 3}
+    html = "".join(o.get("data", {}).get("text/html", "") for c in nb.cells for o in c.get("outputs", []))
+    assert "minimum strength 3" in html
+
+
+BAD = {
+    "unknown name": (["-p", "colour", "red"], "unknown parameter(s): colour"),
+    "wrong type": (["-p", "min_strength", "high"], "parameter 'min_strength' must be of type int"),
+    "unknown theme": (["-p", "themes", "[geography, weather]"], "unknown theme id(s) in 'themes': weather"),
+    "negative weight": (["-p", "theme_weights", "{geography: -1}"], "weight of theme 'geography' is negative"),
+    "empty selection": (["-p", "date_from", "2030-01-01"], "the selection leaves no claims"),
+    "bad date": (["-p", "date_to", "July 2024"], "must be a date YYYY-MM-DD"),
+    "bad detail": (["-p", "detail", "medium"], "detail must be one of brief, full"),
+}
+
+
+@pytest.mark.parametrize("name", list(BAD))
+def test_bad_parameters_exit_2_and_leave_previous_report(name, tmp_path):
+    previous = tmp_path / "report.html"
+    previous.write_text("previous report", encoding="utf-8")
+    args, message = BAD[name]
+    result = _render(tmp_path, "--format", "html,pdf", *args)
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert previous.read_text(encoding="utf-8") == "previous report"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html"]
+
+
+def test_params_file(tmp_path):
+    f = tmp_path / "p.yaml"
+    f.write_text("detail: brief\nexclude_outlet_types: [state_controlled_media]\n", encoding="utf-8")
+    result = _render(tmp_path / "out", "--format", "html", "--params", str(f))
+    assert result.exit_code == 0, result.output
+    nb = nbformat.read(tmp_path / "out" / "report.ipynb", as_version=4)
+    assert nb.metadata.papermill.parameters["exclude_outlet_types"] == ["state_controlled_media"]
+    text = _text((tmp_path / "out" / "report.html").read_text(encoding="utf-8"))
+    assert "excluded by parameters" in text
