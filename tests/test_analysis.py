@@ -49,8 +49,10 @@ def test_analyst_notes_switch_changes_scores(ledger):
 
 def test_counterarguments_reduce_effective_strength(ledger):
     a = run(ledger)
-    attacked = set(a.relations.loc[a.relations["relation"].isin(["rebuts", "undercuts", "qualifies"]), "target_id"])
+    direct = set(a.relations.loc[a.relations["relation"].isin(["rebuts", "undercuts", "qualifies"]), "target_id"])
     c = a.claims
+    # an answer to one appearance of an argument answers all its appearances
+    attacked = set(c.loc[c["canonical_id"].isin(c.loc[c["claim_id"].isin(direct), "canonical_id"]), "claim_id"])
     assert (c.loc[c["claim_id"].isin(attacked), "e"] < c.loc[c["claim_id"].isin(attacked), "strength"]).all()
     assert (c.loc[~c["claim_id"].isin(attacked), "e"] == c.loc[~c["claim_id"].isin(attacked), "strength"]).all()
     assert (c["e"] >= c["strength"] * 0.5 - 1e-9).all()

@@ -36,16 +36,22 @@ def _text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
-def test_html_has_sections_figures_and_no_errors(default_render):
+def test_html_has_sections_figures_and_no_errors(default_render, ledger):
     html = (default_render / "report.html").read_text(encoding="utf-8")
     text = _text(html)
     for s in SECTIONS:
         assert s in text, s
-    assert len(re.findall(r'<img alt="[^"]+" src="data:image/png;base64,', html)) == 5
-    for n in range(1, 6):
+    themes_with_explanations = ledger.claims.loc[ledger.claims["stance"] == "explains_gap", "theme"].nunique()
+    n_figures = 4 + themes_with_explanations  # four overview charts + one argument map per such theme
+    assert len(re.findall(r'<img alt="[^"]+" src="data:image/png;base64,', html)) == n_figures
+    for n in range(1, n_figures + 1):
         assert f"Figure {n}." in text
+    for theme in ("Geography", "Escalation risk with Russia", "Alliance history and commitments"):
+        assert f"Argument map, {theme}" in text
     assert "<script" not in html.lower()
-    assert not re.search(r'(src|href)="(https?:)?//', html), "external resource referenced"
+    assert not re.search(r'src="(https?:)?//', html), "external resource loaded"
+    assert not re.search(r'<link[^>]+href="(https?:)?//', html), "external stylesheet or font"
+    assert "@import" not in html and "url(http" not in html
     assert "Traceback" not in text
     nb = nbformat.read(default_render / "report.ipynb", as_version=4)
     for cell in nb.cells:

@@ -166,9 +166,14 @@ def analyse(ledger: Ledger, p: dict) -> Analysis:
     weights = theme_weights(themes, p)
     ids = set(claims["claim_id"]) | set(notes["note_id"])
     rel = ledger.relations[ledger.relations["source_id"].isin(ids) & ledger.relations["target_id"].isin(ids)].copy()
+    # An answer to one appearance of an argument answers every appearance of it.
+    members = claims.groupby("canonical_id")["claim_id"].apply(list).to_dict()
+    canon = dict(zip(claims["claim_id"], claims["canonical_id"]))
+    scoring_rel = rel.assign(target_id=rel["target_id"].map(lambda t: members.get(canon.get(t), [t])))
+    scoring_rel = scoring_rel.explode("target_id")
     base = {**{c: float(s) for c, s in zip(claims["claim_id"], claims["strength"])},
             **{n: float(s) for n, s in zip(notes["note_id"], notes["strength"])}}
-    e = effective_strength(base, rel)
+    e = effective_strength(base, scoring_rel)
     claims["e"] = claims["claim_id"].map(e)
     notes["e"] = notes["note_id"].map(e) if not notes.empty else pd.Series(dtype=float)
     claims["outlet"] = claims["article_id"].map(ledger.articles["outlet"])

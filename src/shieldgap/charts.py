@@ -106,79 +106,105 @@ def coverage(a: Analysis):
     return fig
 
 
-def _map_nodes(a: Analysis, theme: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Canonical nodes and edges of one theme's argument map."""
+WRAP = 31  # characters per line in an argument-map box
+
+
+def argument_graph(a: Analysis):
+    """networkx DiGraph of the selected arguments: nodes are canonical claims and analyst notes, an edge
+    runs from an answer to the argument it answers, weighted by the attack's impact."""
+    import networkx as nx
+
     canon = a.claims.set_index("claim_id")["canonical_id"].to_dict()
-    node_of = lambda i: canon.get(i, i)  # noqa: E731
-    rel = a.relations.assign(src=a.relations["source_id"].map(node_of), tgt=a.relations["target_id"].map(node_of))
-    stance = {**a.claims.set_index("canonical_id")["stance"].to_dict(),
-              **(a.notes.set_index("note_id")["stance"].to_dict() if not a.notes.empty else {})}
-    theme_of = {**a.claims.set_index("canonical_id")["theme"].to_dict(),
-                **(a.notes.set_index("note_id")["theme"].to_dict() if not a.notes.empty else {})}
-    in_theme = {n for n, t in theme_of.items() if t == theme}
-    edges = rel[rel["tgt"].isin(in_theme) | (rel["src"].isin(in_theme) & rel["relation"].ne("supports"))]
-    edges = edges.drop_duplicates(["src", "tgt", "relation"])
-    nodes = sorted(set(edges["src"]) | set(edges["tgt"]))
-    e_of = {**a.claims.groupby("canonical_id")["e"].max().to_dict(),
-            **(a.notes.set_index("note_id")["e"].to_dict() if not a.notes.empty else {})}
-    nd = pd.DataFrame({"node": nodes, "stance": [stance.get(n, "context") for n in nodes],
-                       "e": [e_of.get(n, 1.0) for n in nodes], "own": [n in in_theme for n in nodes],
-                       "note": [n.startswith("N") for n in nodes]})
-    return nd, edges
+    g = nx.DiGraph()
+    best = a.claims.sort_values("e", ascending=False).drop_duplicates("canonical_id").set_index("canonical_id")
+    for cid, c in best.iterrows():
+        g.add_node(cid, kind="claim", stance=c["stance"], theme=c["theme"], e=float(c["e"]), text=c["summary"])
+    for nid, n in a.notes.iterrows():
+        g.add_node(nid, kind="note", stance=n["stance"], theme=n["theme"], e=float(n["e"]), text=n["text"])
+    for r in a.relations.itertuples():
+        src, tgt = canon.get(r.source_id, r.source_id), canon.get(r.target_id, r.target_id)
+        if src in g and tgt in g and src != tgt:
+            old = g.get_edge_data(src, tgt)
+            if old is None or r.impact > old["impact"]:
+                g.add_edge(src, tgt, relation=r.relation, impact=float(r.impact), strength=int(r.strength))
+    return g
+
+
+def _strongest_answer(g, node, exclude=()):
+    attacks = [(u, d) for u, _, d in g.in_edges(node, data=True) if d["relation"] != "supports" and u not in exclude]
+    return max(attacks, key=lambda x: (x[1]["impact"], x[1]["strength"]), default=None)
+
+
+def argument_chains(a: Analysis, theme: str) -> list[tuple]:
+    """Per explanation of ``theme`` (strongest first): (explanation, answer, edge, reply, edge) or Nones."""
+    g = argument_graph(a)
+    expl = a.arguments[(a.arguments["theme"] == theme) & (a.arguments["stance"] == "explains_gap")]
+    chains = []
+    for cid in expl.sort_values("score", ascending=False)["canonical_id"]:
+        ans = _strongest_answer(g, cid)
+        rep = _strongest_answer(g, ans[0], exclude=(cid,)) if ans else None
+        chains.append((cid, ans[0] if ans else None, ans[1] if ans else None,
+                       rep[0] if rep else None, rep[1] if rep else None))
+    return chains, g
+
+
+def _label(node, g, relation=None) -> str:
+    d = g.nodes[node]
+    head = f"[{relation}] " if relation else ""
+    label = head + f"{node}  " + ("ANALYST NOTE: " if d["kind"] == "note" else "") + d["text"]
+    return textwrap.fill(textwrap.shorten(label, 140, placeholder="…"), WRAP)
+
+
+def _box(ax, x, y, node, g, relation=None):
+    d = g.nodes[node]
+    face = {"explains_gap": "#e1eef8", "challenges_gap": "#fbe6d9", "context": "#eeeeee"}[d["stance"]]
+    return ax.text(x, y, _label(node, g, relation), ha="left", va="center", fontsize=6.6, zorder=3,
+                   bbox=dict(boxstyle="round,pad=0.35", fc="#fff6d5" if d["kind"] == "note" else face,
+                             ec=STANCE_COLORS[d["stance"]], lw=1.0, ls="--" if d["kind"] == "note" else "-"))
+
+
+def _arrow(ax, src_artist, tgt_artist, relation):
+    ax.annotate("", xy=(1.0, 0.5), xycoords=tgt_artist, xytext=(0.0, 0.5), textcoords=src_artist,
+                arrowprops=dict(arrowstyle="-|>", color=RELATION_COLORS[relation], lw=1.5,
+                                linestyle=RELATION_STYLES[relation], shrinkA=4, shrinkB=4))
 
 
 @styled
-def argument_map(a: Analysis, themes: list[str] | None = None):
-    """Small multiples: per theme, explanations left, challenges right, context and notes between."""
-    labels = _theme_labels(a)
-    themes = [t for t in (themes or a.themes.index) if not _map_nodes(a, t)[1].empty]
-    if not themes:
-        fig, ax = plt.subplots(figsize=(WIDTH, 1))
+def argument_map(a: Analysis, theme: str | None = None):
+    """Argument chains of one theme: each explanation, its strongest answer, and the strongest reply to that."""
+    themes = [theme] if theme else list(a.themes.index)
+    rows = []
+    g = None
+    for t in themes:
+        chains, g = argument_chains(a, t)
+        rows += chains
+    if not rows:
+        fig, ax = plt.subplots(figsize=(WIDTH, 0.5))
         ax.axis("off")
-        ax.text(0.5, 0.5, "No counterarguments among the selected claims.", ha="center")
+        ax.text(0, 0.5, "No explanation of the gap among the selected claims of this theme.", fontsize=8)
         return fig
-    ncols = 2
-    nrows = int(np.ceil(len(themes) / ncols))
-    sizes = [max(len(_map_nodes(a, t)[0][lambda d: d.stance == s]) for s in STANCE_COLORS) for t in themes]
-    row_h = [max(sizes[i:i + ncols]) for i in range(0, len(themes), ncols)]
-    fig, axes = plt.subplots(nrows, ncols, figsize=(WIDTH, sum(0.32 * h + 0.9 for h in row_h) + 0.6),
-                             gridspec_kw={"height_ratios": [0.32 * h + 0.9 for h in row_h]}, squeeze=False)
-    xcol = {"explains_gap": 0.0, "context": 1.0, "challenges_gap": 2.0}
-    for ax, theme in zip(axes.flat, themes):
-        nd, edges = _map_nodes(a, theme)
-        pos = {}
-        for stance, x in xcol.items():
-            col = nd[nd["stance"] == stance].sort_values(["own", "e"], ascending=False)
-            n = len(col)
-            for k, node in enumerate(col["node"]):
-                pos[node] = (x, (n - 1) / 2 - k)
-        for e in edges.itertuples():
-            (x1, y1), (x2, y2) = pos[e.src], pos[e.tgt]
-            ax.annotate("", xy=(x2, y2), xytext=(x1, y1),
-                        arrowprops=dict(arrowstyle="-|>", color=RELATION_COLORS[e.relation], lw=0.5 + e.strength / 4,
-                                        linestyle=RELATION_STYLES[e.relation], shrinkA=11, shrinkB=11,
-                                        connectionstyle="arc3,rad=0.12", alpha=0.85))
-        for r in nd.itertuples():
-            x, y = pos[r.node]
-            ax.scatter([x], [y], s=110 + 40 * r.e, marker="s" if r.note else "o", color=STANCE_COLORS[r.stance],
-                       edgecolor="black" if r.own else "white", linewidth=0.8, alpha=1 if r.own else 0.55, zorder=3)
-            ax.text(x, y - 0.38, r.node, ha="center", va="top", fontsize=6.5, zorder=4)
-        ax.set_title(labels.get(theme, theme), fontsize=9)
-        ax.set_xlim(-0.5, 2.5)
-        ys = [p[1] for p in pos.values()] or [0]
-        ax.set_ylim(min(ys) - 0.8, max(ys) + 0.5)
-        ax.set_xticks([0, 1, 2], ["explains", "context /\nanalyst", "challenges"], fontsize=7)
-        ax.set_yticks([])
-        ax.grid(False)
-        for s in ("left", "bottom"):
-            ax.spines[s].set_visible(False)
-    for ax in list(axes.flat)[len(themes):]:
-        ax.axis("off")
-    handles = [Line2D([0], [0], color=c, lw=1.5, linestyle=RELATION_STYLES[r], label=r) for r, c in RELATION_COLORS.items()]
-    handles += [Line2D([0], [0], marker="o", lw=0, color=c, label=STANCE_LABELS[s]) for s, c in STANCE_COLORS.items()]
-    handles += [Line2D([0], [0], marker="s", lw=0, color="#A0A0A0", label="analyst note")]
-    fig.legend(handles=handles, loc="upper center", ncols=4, bbox_to_anchor=(0.5, 1.0), fontsize=7)
-    fig.tight_layout(rect=(0, 0, 1, 1 - 0.5 / fig.get_figheight()))
+    lines = [max(_label(n, g, "undercuts").count("\n") + 1 for n in (r[0], r[1], r[3]) if n) for r in rows]
+    units = sum(lines) + 2.0 * len(lines) + 1.5
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.125 * units + 0.2))
+    xs = (0.0, 1.1, 2.2)
+    ax.set_xlim(0, 3.1)
+    ax.set_ylim(-units + 1.5, 1.5)
+    ax.axis("off")
+    for x, head in zip(xs, ("Explanation", "Strongest answer", "Strongest reply to the answer")):
+        ax.text(x, 1.0, head, fontsize=8, fontweight="bold", va="center")
+    y = 0.0
+    for (cid, ans, e1, rep, e2), n in zip(rows, lines):
+        yc = y - n / 2
+        left = _box(ax, xs[0], yc, cid, g)
+        if ans:
+            mid = _box(ax, xs[1], yc, ans, g, e1["relation"])
+            _arrow(ax, mid, left, e1["relation"])
+            if rep:
+                _arrow(ax, _box(ax, xs[2], yc, rep, g, e2["relation"]), mid, e2["relation"])
+        else:
+            ax.text(xs[1], yc, "no answer among the selected sources", fontsize=6.6, style="italic", va="center",
+                    color="#666666")
+        y -= n + 2.0
     return fig
 
 

@@ -67,6 +67,10 @@ def _render_in_child(name: str) -> bytes:
     return _png(Report.FIGURES[name][1](_FORK_ANALYSIS))
 
 
+def _render_map_in_child(theme: str) -> bytes:
+    return _png(charts.argument_map(_FORK_ANALYSIS, theme))
+
+
 def _start_figures(a) -> dict:
     """Render every figure in two forked worker processes while the kernel builds the tables.
 
@@ -81,6 +85,7 @@ def _start_figures(a) -> dict:
     _FORK_ANALYSIS = a
     pool = ProcessPoolExecutor(max_workers=2, mp_context=mp.get_context("fork"))
     futures = {name: pool.submit(_render_in_child, name) for name in Report.FIGURES}
+    futures.update({("map", t): pool.submit(_render_map_in_child, t) for t in a.themes.index})
     pool.shutdown(wait=False)
     return futures
 
@@ -99,9 +104,6 @@ class Report:
                             charts.claims_by_theme),
         "coverage": ("Coverage: how many claims each article contributes to each theme (darker = more).",
                      charts.coverage),
-        "argument_map": ("Argument map per theme: arrows run from a counterargument (or support) to the claim it answers; "
-                         "circles are claims (labelled by canonical id, size = effective strength), squares analyst notes; "
-                         "faded nodes belong to another theme.", charts.argument_map),
         "timeline": ("Timeline of statements by speaker, coloured by stance (outlets' own voice omitted; small random "
                      "offsets separate overlapping points).", charts.timeline),
         "balance": ("Weighted balance per theme: explanations minus challenges after counterarguments, times the theme "
@@ -109,9 +111,9 @@ class Report:
                     charts.balance),
     }
 
-    def __init__(self, params: dict, parallel_figures: bool = True):
+    def __init__(self, params: dict, parallel_figures: bool = True, ledger=None):
         self.started = time.perf_counter()
-        self.ledger = load_ledger()
+        self.ledger = ledger if ledger is not None else load_ledger()
         self.params = validate(params)
         self.a = analysis.analyse(self.ledger, self.params)
         self._fig_no = 0
@@ -159,6 +161,17 @@ class Report:
         future = self._figures.get(name)
         png = future.result() if future is not None else _png(fn(self.a))
         return Html(_fig_html(png, caption, self._fig_no, name))
+
+    def theme_map(self, theme: str) -> str:
+        label = self.ledger.themes.at[theme, "label"]
+        caption = (f"Argument map, {label}: each explanation of the gap (left), the strongest answer to it among the "
+                   "selected sources (middle) and the strongest reply to that answer (right); arrows point at the claim "
+                   "answered and are labelled with the relation. Blue: explains the gap; orange: challenges it; grey: "
+                   "context; dashed yellow: analyst note.")
+        future = self._figures.get(("map", theme))
+        png = future.result() if future is not None else _png(charts.argument_map(self.a, theme))
+        self._fig_no += 1
+        return _fig_html(png, caption, self._fig_no, f"map-{theme}")
 
     # ------------------------------------------------------------------ sections
     def header(self) -> Html:
@@ -229,7 +242,7 @@ class Report:
         if conflicts:
             notes.append(f"{conflicts} passages are attributed to different speakers by different articles (Appendix B)")
         if len(state):
-            notes.append(f"{len(state)} article{'s' if len(state) > 1 else ''} come from state-controlled media "
+            notes.append(f"{len(state)} article{'s come' if len(state) > 1 else ' comes'} from state-controlled media "
                          f"({', '.join(e(o) for o in state['outlet'])}), labelled wherever quoted")
         if notes:
             out.append("<p class='sg-caveat'><b>Read with care:</b> " + "; ".join(notes) + ".</p>")
@@ -271,6 +284,8 @@ class Report:
             out.append(f'<h3>{STANCE_HEADINGS[stance]} <span class="sg-meta">({len(rows)} claim{"s" if len(rows) > 1 else ""}'
                        f'{", strongest " + str(len(shown)) + " shown" if len(shown) < len(rows) else ""})</span></h3>')
             out.append(self._claims_table(shown))
+        if (c["stance"] == "explains_gap").any():
+            out.append(self.theme_map(theme))
         counters = a.relations[a.relations["target_id"].isin(c["claim_id"])]
         if not counters.empty:
             out.append("<h3>Counterarguments and support</h3>")

@@ -188,10 +188,24 @@ def _segmenter():
     if _SEGMENTER is None:
         import pysbd
 
+        # pysbd builds a regular expression per abbreviation on every call; with Python's default cache
+        # of 512 compiled patterns they are recompiled for every paragraph (most of its run time).
+        if getattr(re, "_MAXCACHE", 0) < 8192:
+            re._MAXCACHE = 8192
         _SEGMENTER = pysbd.Segmenter(language="en", clean=False)
     return _SEGMENTER
 
 
+# Periods pysbd is needed for: abbreviations (Mr., Gen., U.S.), initials, decimals, ellipses, a period
+# followed by a lower-case word, or a sentence end followed by something other than a capital.
+AMBIGUOUS_RX = re.compile(r"\b(?:[A-Za-z]\.){2,}|\b[A-Z]\.\s+[A-Z]|\d\.\d|\.\.|\u2026|"
+                          r"[.!?][\"'\u201d\u2019)\]]*\s+[^A-Z\"\u201c\u2018'\s(\[]|\b(?:" + "|".join(
+                              ["mr", "mrs", "ms", "dr", "st", "gen", "lt", "col", "sen", "rep", "gov", "prof", "no", "vs",
+                               "jr", "sr", "etc", "approx", "est", "dept", "univ", "inc", "ltd", "co", "corp", "maj",
+                               "capt", "sgt", "adm", "pres", "jan", "feb", "mar", "apr", "aug", "sep", "sept", "oct",
+                               "nov", "dec", "fig", "vol", "pp", "ed", "eds", "cf", "al"]) +
+                          r")\.", re.I)
+_SIMPLE_SPLIT_RX = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'\u201d\u2019)\]]))\s+(?=[A-Z\"\u201c\u2018'(\[])")
 _INNER_RX = re.compile(r"(?<=[.!?])\s+(?=[\"\u201c\u2018']?[A-Z])")
 _ABBREV = {"mr", "mrs", "ms", "dr", "st", "gen", "lt", "col", "sen", "rep", "gov", "prof", "no", "vs", "jr", "sr",
            "maj", "capt", "sgt", "adm", "pres", "inc", "co", "corp", "ltd", "jan", "feb", "mar", "apr", "aug", "sep",
@@ -224,10 +238,12 @@ def split_sentences(body: str) -> list[tuple[int, int]]:
         pos += len(line) + 1
         if not line.strip():
             continue
-        if BOUNDARY_RX.search(line.strip()):
-            pieces = _segmenter().segment(line)
-        else:
+        if not BOUNDARY_RX.search(line.strip()):
             pieces = [line]
+        elif AMBIGUOUS_RX.search(line):
+            pieces = _segmenter().segment(line)
+        else:  # every boundary is ". Capital" after an ordinary word: no abbreviation for pysbd to resolve
+            pieces = _SIMPLE_SPLIT_RX.split(line)
         cursor = 0
         pieces = [sub for piece in pieces for sub in _split_inner(piece)]
         for piece in pieces:
@@ -317,7 +333,7 @@ def find_speaker(sentence: str, matcher: ActorMatcher, last_person: Speaker | No
         if after:
             m = after[0]
             return Speaker(m[2], sentence[m[0]:m[1]], True)
-        head = outside[:v.start()]
+        head = outside[max(0, v.start() - 80):v.start()]  # $-anchored patterns: search only the tail
         if PRONOUN_RX.search(head) and last_person and last_person.actor_id:
             return Speaker(last_person.actor_id, PRONOUN_RX.search(head).group(1), True)
         unknown = UNKNOWN_NAME_RX.search(head)
@@ -398,10 +414,10 @@ def attribute(body: str, spans: list[tuple[int, int]], matcher: ActorMatcher):
         elif spk is not None and spk.explicit and spk.actor_id:
             para_speaker = spk
         # speaker-then-quote across lines: "X said," / "X continued adding," / "...when asked why:"
-        if spk is not None and spk.explicit and INTRO_END_RX.search(d["text"]) and not is_quote:
+        if spk is not None and spk.explicit and INTRO_END_RX.search(d["text"][-60:]) and not is_quote:
             pending = spk
         elif not is_quote and (spk is None or spk.explicit):
-            pending = None if not (spk is not None and INTRO_END_RX.search(d["text"])) else pending
+            pending = None if not (spk is not None and INTRO_END_RX.search(d["text"][-60:])) else pending
         out.append((spk, is_quote, False))
     return out
 
@@ -422,12 +438,14 @@ class Model:
         self.claims = ref.claims
         self.matcher = ActorMatcher(ref.actors)
         self.theme_ids = list(ref.themes)
-        self.theme_rx = {}
+        # one pass over a sentence finds every theme keyword (a keyword may belong to several themes)
+        self.keyword_themes: dict[str, list[str]] = {}
         for tid, t in ref.themes.items():
-            kws = sorted({str(k).lower() for k in (t.get("keywords") or [])}, key=len, reverse=True)
-            if kws:
-                self.theme_rx[tid] = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(k) for k in kws) + r")(?![\w-])",
-                                                re.I)
+            for k in {str(k).lower() for k in (t.get("keywords") or [])}:
+                self.keyword_themes.setdefault(k, []).append(tid)
+        kws = sorted(self.keyword_themes, key=len, reverse=True)
+        self.keyword_rx = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(k) for k in kws) + r")(?![\w-])") \
+            if kws else None
         corpus = [_claim_text(c) for c in self.claims] + [c.get("summary", "") for c in self.claims]
         for body in ref.bodies.values():
             corpus += [body[s:e] for s, e in split_sentences(body)]
@@ -547,6 +565,13 @@ class Model:
         canon = np.array(self.canonical) if self.n else np.array([])
         art_arr = np.array(self.claim_article) if self.n else np.array([])
         theme_idx = {t: np.array([j for j, th in enumerate(self.theme_of) if th == t], dtype=int) for t in self.theme_ids}
+        if self.n:  # an article's own curated claims are never its reference
+            for aid, _body, spans, offset in per_article:
+                own = art_arr == aid
+                if own.any() and spans:
+                    sims[offset:offset + len(spans), np.flatnonzero(own)] = -1.0
+        theme_sim = {t: (sims[:, idx].max(axis=1) if len(idx) else np.zeros(len(all_sentences)))
+                     for t, idx in theme_idx.items()} if self.n and len(all_sentences) else {}
         for aid, body, spans, offset in per_article:
             own = art_arr == aid if self.n else np.zeros(0, dtype=bool)
             rows = []
@@ -572,12 +597,15 @@ class Model:
                         echo_quote = self.by_id.get(echo_of, {}).get("quote", "")
                 # theme: keywords + similarity to each theme's claims
                 low = text.lower()
-                kw = {tid: len(rx.findall(low)) for tid, rx in self.theme_rx.items()}
+                kw: dict[str, int] = {}
+                if self.keyword_rx is not None:
+                    for m in self.keyword_rx.findall(low):
+                        for tid in self.keyword_themes[m]:
+                            kw[tid] = kw.get(tid, 0) + 1
                 kw_max = max(kw.values()) if kw else 0
                 scores = {}
                 for tid in self.theme_ids:
-                    idx = theme_idx.get(tid)
-                    st = float(sim[idx].max()) if idx is not None and len(idx) else 0.0
+                    st = float(theme_sim[tid][offset + n]) if tid in theme_sim else 0.0
                     kn = kw.get(tid, 0) / kw_max if kw_max else 0.0
                     scores[tid] = 0.35 * kn + 0.65 * max(st, 0.0)
                 theme = max(scores, key=scores.get) if scores else ""

@@ -1,0 +1,437 @@
+"""Interactive exploration of the report's parameters with ipywidgets (notebooks/explore.ipynb).
+
+:class:`Explorer` loads the ledger once and builds one control per report parameter from
+:func:`shieldgap.params.spec` — the report notebook's parameters cell, the single definition of the
+parameters and their defaults — and from the ledger (theme ids, outlet types, outlets, article dates).
+On every change it builds :class:`shieldgap.report.Report` with the current overrides and shows the
+same sections the report shows: the header, the executive summary, the balance and claims-by-theme
+charts and the theme-by-theme claims tables. Nothing is scored, filtered or drawn here.
+
+"Render this view" writes a report with the current settings through :func:`shieldgap.render.render`,
+the path of ``shieldgap render``.
+
+Only ipywidgets is needed (no JupyterLab): the widgets can be driven from plain Python, which is how
+the tests use them (set ``.value``, call ``.click()``, read ``summary_html`` etc.).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import time
+import traceback
+from contextlib import contextmanager
+from html import escape
+from pathlib import Path
+
+import ipywidgets as w
+
+from . import analysis
+from .fields import OUTLET_TYPES, STRENGTH_RUBRIC
+from .params import DETAIL_LEVELS, ParameterError, spec
+
+WEIGHT_MAX = 5.0
+FORMAT_CHOICES = (("HTML", "html"), ("HTML + PDF", "html,pdf"))
+TABLES_TAB = 3  # index of the claims tables in the tabs of views
+# Parameters with a dedicated control; every other parameter of spec() gets a generic one by type.
+_DEDICATED = ("themes", "theme_weights", "exclude_outlet_types", "exclude_outlets", "date_from", "date_to",
+              "min_strength", "include_analyst_notes", "detail")
+
+
+def _html_output(html: str, text: str = "") -> tuple:
+    """The ``outputs`` of an Output widget showing ``html`` (works with or without a kernel)."""
+    if not html:
+        return ()
+    return ({"output_type": "display_data", "data": {"text/html": html, "text/plain": text or "[HTML]"},
+             "metadata": {}},)
+
+
+def _scoped_report_css() -> str:
+    """The report's stylesheet, limited to its own ``sg-`` classes and scoped to the explorer."""
+    from .paths import templates_dir
+
+    try:
+        css = (templates_dir() / "shieldgap" / "report.css").read_text(encoding="utf-8")
+    except OSError:
+        return ""
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    css = re.sub(r"@media[^{]*\{(?:[^{}]*\{[^{}]*\})*[^{}]*\}", "", css)  # print-only rules
+    out = []
+    for selectors, body in re.findall(r"([^{}@]+)\{([^{}]*)\}", css):
+        parts = [s.strip() for s in selectors.split(",")]
+        if parts == [":root"]:
+            out.append(f".sg-explore {{{body}}}")
+        elif all("sg-" in s for s in parts):
+            out.append(", ".join(f".sg-explore {s}" for s in parts) + f" {{{body}}}")
+    return "<style>" + "\n".join(out) + "</style>"
+
+
+class Explorer:
+    """Controls for the report's parameters and live views of the report's sections.
+
+    ``ledger`` defaults to :func:`shieldgap.ledger.load_ledger` (loaded once, reused by every update).
+    After each update the last HTML of each view is in ``header_html``, ``summary_html``,
+    ``balance_html``, ``claims_by_theme_html`` and ``tables_html``; ``error`` holds the message of a
+    failed update (and ``message_html`` its display), ``report`` the last :class:`Report`.
+    """
+
+    def __init__(self, ledger=None, *, live: bool = True):
+        from .ledger import load_ledger
+
+        self.ledger = ledger if ledger is not None else load_ledger()
+        self.spec = spec()
+        self.defaults = {name: s["default"] for name, s in self.spec.items()}
+        self.report = None
+        self.error: str | None = None
+        self.header_html = self.summary_html = self.balance_html = ""
+        self.claims_by_theme_html = self._tables_html = self.message_html = ""
+        self._tables_stale = False
+        self.render_message = ""
+        self.last_render: dict | None = None
+        self.timings: dict[str, float] = {}
+        self._hold = 0
+        self._dirty = False
+        self._build_controls()
+        self._build_outputs()
+        self._build_render()
+        self.live.value = live
+        self.ui = self._layout()
+        self.update()
+
+    # ------------------------------------------------------------------ controls
+    def _help(self, name: str) -> str:
+        return (self.spec.get(name) or {}).get("help", "") or ""
+
+    def _build_controls(self) -> None:
+        led, d = self.ledger, self.defaults
+        style = {"description_width": "initial"}
+        self._controls: list[w.Widget] = []
+
+        # Themes: a checkbox (filter) and a weight slider per theme of the ledger.
+        default_themes = set(d.get("themes") or led.themes.index)
+        base = analysis.theme_weights(led.themes, d)  # unlisted themes weigh what the analysis says
+        self._implicit_weight = analysis.theme_weights(led.themes, {})
+        self.theme_included: dict[str, w.Checkbox] = {}
+        self.weight: dict[str, w.FloatSlider] = {}
+        for theme, t in led.themes.iterrows():
+            self.theme_included[theme] = w.Checkbox(value=theme in default_themes, description=str(t["label"]),
+                                                    indent=False, tooltip=str(t["question"]),
+                                                    layout=w.Layout(width="260px"))
+            self.weight[theme] = w.FloatSlider(value=float(base[theme]), min=0.0,
+                                               max=max(WEIGHT_MAX, float(base[theme])), step=0.1,
+                                               continuous_update=False, readout_format=".1f",
+                                               description="weight", tooltip=self._help("theme_weights"),
+                                               layout=w.Layout(width="300px"))
+        self._controls += [*self.theme_included.values(), *self.weight.values()]
+
+        # Outlet types and outlets present in the ledger.
+        from .report import OUTLET_TYPE_LABEL
+
+        types = [t for t in OUTLET_TYPES if t in set(led.articles["outlet_type"])]
+        types += [t for t in d.get("exclude_outlet_types") or [] if t not in types]
+        self.exclude_outlet_types = w.SelectMultiple(
+            options=[(OUTLET_TYPE_LABEL.get(t, t), t) for t in types], value=tuple(d.get("exclude_outlet_types") or ()),
+            rows=min(len(types), 6) or 1, description="Leave out outlet types", tooltip=self._help("exclude_outlet_types"),
+            style=style, layout=w.Layout(width="auto"))
+        outlets = sorted(set(led.articles["outlet"]))
+        self.exclude_outlets = w.SelectMultiple(
+            options=outlets, value=tuple(o for o in d.get("exclude_outlets") or () if o in outlets),
+            rows=min(len(outlets), 6) or 1, description="Leave out outlets", tooltip=self._help("exclude_outlets"),
+            style=style, layout=w.Layout(width="auto"))
+        self.min_strength = w.IntSlider(value=int(d.get("min_strength") or min(STRENGTH_RUBRIC)),
+                                        min=min(STRENGTH_RUBRIC), max=max(STRENGTH_RUBRIC), continuous_update=False,
+                                        description="Minimum strength", tooltip=self._help("min_strength"), style=style)
+        self.include_analyst_notes = w.Checkbox(value=bool(d.get("include_analyst_notes", True)), indent=False,
+                                                description="Count analyst counterarguments",
+                                                tooltip=self._help("include_analyst_notes"))
+
+        def date(value):
+            return _dt.date.fromisoformat(value) if value else None
+
+        self.date_from = w.DatePicker(value=date(d.get("date_from")), description="Published from",
+                                      tooltip=self._help("date_from"), style=style)
+        self.date_to = w.DatePicker(value=date(d.get("date_to")), description="to", tooltip=self._help("date_to"),
+                                    style=style)
+        pub = led.articles["published"]
+        self.date_hint = w.HTML(f"<small>Articles in the ledger: {pub.min():%Y-%m-%d} – {pub.max():%Y-%m-%d}; "
+                                "empty means no bound.</small>")
+        self.detail = w.ToggleButtons(options=list(DETAIL_LEVELS), value=d.get("detail", DETAIL_LEVELS[-1]),
+                                      description="Detail", tooltip=self._help("detail"), style=style)
+        self._controls += [self.exclude_outlet_types, self.exclude_outlets, self.min_strength,
+                           self.include_analyst_notes, self.date_from, self.date_to, self.detail]
+
+        # Every other parameter: a generic control by its declared type.
+        self.extra: dict[str, w.Widget] = {}
+        for name, s in self.spec.items():
+            if name in _DEDICATED:
+                continue
+            kind, value, label = s["type"], s["default"], name.replace("_", " ").capitalize()
+            common = dict(description=label, tooltip=s["help"] or name, style=style)
+            if kind == "bool":
+                widget = w.Checkbox(value=bool(value), indent=False, **common)
+            elif kind == "int":
+                widget = w.IntText(value=int(value), continuous_update=False, **common)
+            elif kind == "float":
+                widget = w.FloatText(value=float(value), continuous_update=False, **common)
+            elif kind == "str":
+                widget = w.Text(value=str(value), continuous_update=False, layout=w.Layout(width="95%"), **common)
+            else:  # a list or dict parameter without a dedicated control stays at its default
+                continue
+            self.extra[name] = widget
+        self.seed = self.extra.get("seed")
+        self._controls += list(self.extra.values())
+
+        self.live = w.Checkbox(value=True, indent=False, description="Update live")
+        self.update_button = w.Button(description="Update now", icon="refresh")
+        self.reset_button = w.Button(description="Reset to defaults", icon="undo")
+        self.update_button.on_click(lambda _b: self.update())
+        self.reset_button.on_click(lambda _b: self.reset())
+        for widget in self._controls:
+            widget.observe(self._changed, names="value")
+
+    def _changed(self, _change=None) -> None:
+        if self._hold:
+            self._dirty = True
+        elif self.live.value:
+            self.update()
+
+    @contextmanager
+    def hold(self):
+        """Change several controls and update once at the end: ``with explorer.hold(): ...``."""
+        self._hold += 1
+        try:
+            yield self
+        finally:
+            self._hold -= 1
+            if not self._hold and self._dirty:
+                self._dirty = False
+                self._changed()
+
+    def reset(self) -> None:
+        """Every control back to the report's defaults (one update)."""
+        d = self.defaults
+        default_themes = set(d.get("themes") or self.ledger.themes.index)
+        base = analysis.theme_weights(self.ledger.themes, d)
+        with self.hold():
+            for theme in self.theme_included:
+                self.theme_included[theme].value = theme in default_themes
+                self.weight[theme].value = float(base[theme])
+            self.exclude_outlet_types.value = tuple(d.get("exclude_outlet_types") or ())
+            self.exclude_outlets.value = tuple(d.get("exclude_outlets") or ())
+            self.min_strength.value = int(d.get("min_strength") or min(STRENGTH_RUBRIC))
+            self.include_analyst_notes.value = bool(d.get("include_analyst_notes", True))
+            self.date_from.value = _dt.date.fromisoformat(d["date_from"]) if d.get("date_from") else None
+            self.date_to.value = _dt.date.fromisoformat(d["date_to"]) if d.get("date_to") else None
+            self.detail.value = d.get("detail", DETAIL_LEVELS[-1])
+            for name, widget in self.extra.items():
+                widget.value = d[name]
+
+    # ------------------------------------------------------------------ parameters
+    def values(self) -> dict:
+        """The full parameter set the controls describe (unchecked; see :meth:`current_params`)."""
+        d = self.defaults
+        themes_all = list(self.theme_included)
+        chosen = [t for t in themes_all if self.theme_included[t].value]
+        if not chosen:
+            raise ParameterError("no theme is selected: tick at least one theme")
+        if "themes" in d and not d["themes"] and len(chosen) == len(themes_all):
+            themes = []  # the default: an empty list means every theme
+        else:
+            themes = chosen
+        weights = {t: round(float(s.value), 3) for t, s in self.weight.items()
+                   if t in chosen and round(float(s.value), 3) != float(self._implicit_weight[t])}
+        p = dict(d)
+        p.update({
+            "themes": themes,
+            "theme_weights": weights,
+            "exclude_outlet_types": list(self.exclude_outlet_types.value),
+            "exclude_outlets": list(self.exclude_outlets.value),
+            "min_strength": int(self.min_strength.value),
+            "include_analyst_notes": bool(self.include_analyst_notes.value),
+            "date_from": self.date_from.value.isoformat() if self.date_from.value else "",
+            "date_to": self.date_to.value.isoformat() if self.date_to.value else "",
+            "detail": self.detail.value,
+        })
+        for name, widget in self.extra.items():
+            p[name] = widget.value
+        return {k: v for k, v in p.items() if k in self.spec}
+
+    def current_params(self) -> dict:
+        """The overrides of this view: only the parameters whose value differs from the report's default.
+
+        Raises :class:`ParameterError` when the controls describe no valid selection of themes.
+        """
+        return {k: v for k, v in self.values().items() if v != self.defaults.get(k)}
+
+    @property
+    def analysis(self):
+        """The :class:`shieldgap.analysis.Analysis` behind the current view (None after an error)."""
+        return self.report.a if self.report is not None else None
+
+    # ------------------------------------------------------------------ outputs
+    def _build_outputs(self) -> None:
+        self.status = w.HTML()
+        self.out_message = w.Output()
+        self.out_summary = w.Output()
+        self.out_balance = w.Output()
+        self.out_claims_by_theme = w.Output()
+        self.out_tables = w.Output()
+        self.tabs = w.Tab(children=[self.out_summary, self.out_balance, self.out_claims_by_theme, self.out_tables])
+        self.tabs.titles = ("Summary", "Balance and sensitivity", "Claims by theme", "Claims tables")
+        self.tabs.observe(self._tab_changed, names="selected_index")
+
+    def _set(self, attr: str, out: w.Output, html: str) -> None:
+        setattr(self, attr, html)
+        out.outputs = _html_output(html)
+
+    def update(self) -> None:
+        """Rebuild the views from the current controls with the report's own functions."""
+        from .report import Report
+
+        t0 = time.perf_counter()
+        self.status.value = "<i>Updating…</i>"
+        try:
+            params = self.current_params()
+            report = Report(params, parallel_figures=False, ledger=self.ledger)
+            header = report.header().html
+            summary = report.summary().html
+            self._show_error(None)
+            self.report = report
+            self.header_html = header
+            self._set("summary_html", self.out_summary, summary)
+            self.out_summary.outputs = _html_output(header + summary)
+            self._set("balance_html", self.out_balance, report.figure("balance").html)
+            self._set("claims_by_theme_html", self.out_claims_by_theme, report.figure("claims_by_theme").html)
+            self._tables_stale = True
+            self.timings = {"views": time.perf_counter() - t0}
+            if self.tabs.selected_index == TABLES_TAB:  # otherwise built when the tab (or tables_html) is opened
+                self._refresh_tables()
+            self.timings["total"] = time.perf_counter() - t0
+        except ParameterError as exc:
+            self._show_error(str(exc))
+        except Exception as exc:  # a bug, not a user error: say what failed, keep the details folded
+            self._show_error(f"{type(exc).__name__}: {exc}", traceback.format_exc())
+        if self.error is None:
+            self.status.value = (f"<small>Updated in {self.timings['total']:.1f} s · overrides: "
+                                 f"<code>{escape(repr(self.current_params()))}</code></small>")
+        else:
+            self.status.value = "<small><b>Not updated</b> — see the message below.</small>"
+
+    @property
+    def tables_html(self) -> str:
+        """The theme-by-theme claims tables of the current view (built on first use: the argument maps
+        in them take most of an update's time)."""
+        self._refresh_tables()
+        return self._tables_html
+
+    def _refresh_tables(self) -> None:
+        if not self._tables_stale or self.report is None:
+            return
+        t0 = time.perf_counter()
+        self.out_tables.outputs = _html_output("<p><i>Building the claims tables and argument maps…</i></p>")
+        try:
+            html = self.report.themes_sections().html
+        except Exception as exc:
+            self._tables_stale = False
+            self._show_error(f"{type(exc).__name__}: {exc}", traceback.format_exc())
+            return
+        self._tables_stale = False
+        self._tables_html = html
+        self.out_tables.outputs = _html_output(html)
+        self.timings["tables"] = time.perf_counter() - t0
+
+    def _tab_changed(self, change) -> None:
+        if change["new"] == TABLES_TAB:
+            self._refresh_tables()
+
+    def _show_error(self, message: str | None, details: str | None = None) -> None:
+        self.error = message
+        if message is None:
+            self._set("message_html", self.out_message, "")
+            return
+        self.report = None
+        self._tables_stale = False
+        for attr, out in (("header_html", None), ("summary_html", self.out_summary), ("balance_html", self.out_balance),
+                          ("claims_by_theme_html", self.out_claims_by_theme), ("_tables_html", self.out_tables)):
+            setattr(self, attr, "")
+            if out is not None:
+                out.outputs = ()
+        html = (f'<div class="sg-explore-error" style="border-left:4px solid #c0392b;background:#fdecea;'
+                f'padding:.4rem .8rem"><b>Cannot show this selection:</b> {escape(message)}')
+        if details:
+            html += f"<details><summary>details</summary><pre>{escape(details)}</pre></details>"
+        self._set("message_html", self.out_message, html + "</div>")
+
+    # ------------------------------------------------------------------ render
+    def _build_render(self) -> None:
+        from .paths import reports_dir
+
+        self.render_format = w.Dropdown(options=list(FORMAT_CHOICES), value="html", description="Format")
+        self.render_dir = w.Text(value=str(reports_dir() / "explore"), description="Directory",
+                                 tooltip="Where to write report.html (and report.pdf); a relative path is taken "
+                                         "from the project root",
+                                 layout=w.Layout(width="95%"))
+        self.render_button = w.Button(description="Render this view", icon="file", button_style="primary",
+                                      tooltip="Write a report with these settings (as `shieldgap render`)")
+        self.render_status = w.HTML()
+        self.render_button.on_click(self._on_render)
+
+    def _render_dir(self) -> Path:
+        from .paths import project_root
+
+        path = Path(self.render_dir.value.strip() or ".").expanduser()
+        return path if path.is_absolute() else project_root() / path
+
+    def _on_render(self, _button=None) -> None:
+        from .render import render
+
+        self.render_button.disabled = True
+        self.render_status.value = "<i>Rendering… (the report notebook runs in its own kernel)</i>"
+        t0 = time.perf_counter()
+        try:
+            params = self.current_params()
+            result = render(params, formats=self.render_format.value.split(","), out_dir=self._render_dir(),
+                            log=lambda _msg: None)
+        except Exception as exc:  # ParameterError, RenderError, OSError, ...
+            self.last_render = None
+            self.render_message = f"Not rendered: {exc}"
+            self.render_status.value = (f'<span style="color:#b03a2e"><b>Not rendered:</b> '
+                                        f'{escape(str(exc))}</span>')
+        else:
+            self.last_render = result
+            paths = [str(p) for p in result["paths"]]
+            self.render_message = "Wrote " + ", ".join(paths)
+            shown = "".join(f"<li><code>{escape(p)}</code></li>" for p in paths)
+            self.render_status.value = (f"Wrote in {time.perf_counter() - t0:.0f} s, with overrides "
+                                        f"<code>{escape(repr(params))}</code>:<ul>{shown}</ul>")
+        finally:
+            self.render_button.disabled = False
+
+    # ------------------------------------------------------------------ layout
+    def _layout(self) -> w.Widget:
+        rows = [w.HBox([self.theme_included[t], self.weight[t]]) for t in self.theme_included]
+        themes_box = w.VBox([w.HTML("<b>Themes</b> — tick to include, slide to weigh (1 = as in the report)"), *rows])
+        selection = w.VBox([self.exclude_outlet_types, self.exclude_outlets, self.min_strength,
+                            self.include_analyst_notes, w.HBox([self.date_from, self.date_to]), self.date_hint,
+                            self.detail])
+        advanced = w.VBox(list(self.extra.values()))
+        controls = w.Accordion(children=[themes_box, selection, advanced],
+                               titles=("Themes and weights", "Sources and filters", "Report and sensitivity"))
+        controls.selected_index = 0
+        render_box = w.VBox([w.HTML("<b>Share this view</b>"), w.HBox([self.render_format, self.render_button]),
+                             self.render_dir, self.render_status])
+        left = w.VBox([controls, w.HBox([self.live, self.update_button, self.reset_button]), render_box],
+                      layout=w.Layout(width="600px", flex="0 0 auto"))
+        right = w.VBox([self.status, self.out_message, self.tabs], layout=w.Layout(flex="1 1 auto", min_width="420px"))
+        box = w.VBox([w.HTML(_scoped_report_css()), w.HBox([left, right], layout=w.Layout(flex_flow="row wrap"))])
+        box.add_class("sg-explore")
+        return box
+
+    def show(self):
+        """Display the explorer in the notebook (and return it)."""
+        from IPython.display import display
+
+        display(self.ui)
+        return self
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.ui._repr_mimebundle_(**kwargs)
