@@ -106,7 +106,7 @@ def coverage(a: Analysis):
     return fig
 
 
-WRAP = 31  # characters per line in an argument-map box
+WRAP = 27  # characters per line in an argument-map box
 
 
 def argument_graph(a: Analysis):
@@ -137,7 +137,9 @@ def _strongest_answer(g, node, exclude=()):
 
 def argument_chains(a: Analysis, theme: str) -> list[tuple]:
     """Per explanation of ``theme`` (strongest first): (explanation, answer, edge, reply, edge) or Nones."""
-    g = argument_graph(a)
+    g = a.__dict__.get("_graph")
+    if g is None:
+        g = a.__dict__["_graph"] = argument_graph(a)
     expl = a.arguments[(a.arguments["theme"] == theme) & (a.arguments["stance"] == "explains_gap")]
     chains = []
     for cid in expl.sort_values("score", ascending=False)["canonical_id"]:
@@ -155,18 +157,29 @@ def _label(node, g, relation=None) -> str:
     return textwrap.fill(textwrap.shorten(label, 140, placeholder="…"), WRAP)
 
 
+BOX_W = 0.92  # box width in data units (the axes span 3.1 units across the figure width)
+
+
 def _box(ax, x, y, node, g, relation=None):
+    """A fixed-width box with the node's wrapped label; returns its height in data units."""
+    from matplotlib.patches import FancyBboxPatch
+
     d = g.nodes[node]
-    face = {"explains_gap": "#e1eef8", "challenges_gap": "#fbe6d9", "context": "#eeeeee"}[d["stance"]]
-    return ax.text(x, y, _label(node, g, relation), ha="left", va="center", fontsize=6.6, zorder=3,
-                   bbox=dict(boxstyle="round,pad=0.35", fc="#fff6d5" if d["kind"] == "note" else face,
-                             ec=STANCE_COLORS[d["stance"]], lw=1.0, ls="--" if d["kind"] == "note" else "-"))
+    label = _label(node, g, relation)
+    h = 0.95 * (label.count("\n") + 1) + 1.5
+    face = "#fff6d5" if d["kind"] == "note" else {"explains_gap": "#e1eef8", "challenges_gap": "#fbe6d9",
+                                                 "context": "#eeeeee"}[d["stance"]]
+    ax.add_patch(FancyBboxPatch((x, y - h / 2), BOX_W, h, boxstyle="round,pad=0,rounding_size=0.25", fc=face,
+                                ec=STANCE_COLORS[d["stance"]], lw=1.0, ls="--" if d["kind"] == "note" else "-",
+                                mutation_aspect=4, zorder=2))
+    ax.text(x + 0.03, y, label, ha="left", va="center", fontsize=6.6, zorder=3)
+    return h
 
 
-def _arrow(ax, src_artist, tgt_artist, relation):
-    ax.annotate("", xy=(1.0, 0.5), xycoords=tgt_artist, xytext=(0.0, 0.5), textcoords=src_artist,
+def _arrow(ax, x_from, x_to, y, relation):
+    ax.annotate("", xy=(x_to, y), xytext=(x_from, y),
                 arrowprops=dict(arrowstyle="-|>", color=RELATION_COLORS[relation], lw=1.5,
-                                linestyle=RELATION_STYLES[relation], shrinkA=4, shrinkB=4))
+                                linestyle=RELATION_STYLES[relation], shrinkA=0, shrinkB=1))
 
 
 @styled
@@ -183,28 +196,30 @@ def argument_map(a: Analysis, theme: str | None = None):
         ax.axis("off")
         ax.text(0, 0.5, "No explanation of the gap among the selected claims of this theme.", fontsize=8)
         return fig
-    lines = [max(_label(n, g, "undercuts").count("\n") + 1 for n in (r[0], r[1], r[3]) if n) for r in rows]
-    units = sum(lines) + 2.0 * len(lines) + 1.5
+    lines = [max(0.95 * (_label(n, g, "undercuts").count("\n") + 1) + 1.5 for n in (r[0], r[1], r[3]) if n) for r in rows]
+    gap = 1.0
+    units = sum(lines) + gap * len(lines) + 2.0
     fig, ax = plt.subplots(figsize=(WIDTH, 0.125 * units + 0.2))
-    xs = (0.0, 1.1, 2.2)
+    xs = (0.0, 1.09, 2.18)
     ax.set_xlim(0, 3.1)
-    ax.set_ylim(-units + 1.5, 1.5)
+    ax.set_ylim(-units + 2.0, 2.0)
     ax.axis("off")
     for x, head in zip(xs, ("Explanation", "Strongest answer", "Strongest reply to the answer")):
         ax.text(x, 1.0, head, fontsize=8, fontweight="bold", va="center")
     y = 0.0
     for (cid, ans, e1, rep, e2), n in zip(rows, lines):
         yc = y - n / 2
-        left = _box(ax, xs[0], yc, cid, g)
+        _box(ax, xs[0], yc, cid, g)
         if ans:
-            mid = _box(ax, xs[1], yc, ans, g, e1["relation"])
-            _arrow(ax, mid, left, e1["relation"])
+            _box(ax, xs[1], yc, ans, g, e1["relation"])
+            _arrow(ax, xs[1], xs[0] + BOX_W, yc, e1["relation"])
             if rep:
-                _arrow(ax, _box(ax, xs[2], yc, rep, g, e2["relation"]), mid, e2["relation"])
+                _box(ax, xs[2], yc, rep, g, e2["relation"])
+                _arrow(ax, xs[2], xs[1] + BOX_W, yc, e2["relation"])
         else:
             ax.text(xs[1], yc, "no answer among the selected sources", fontsize=6.6, style="italic", va="center",
                     color="#666666")
-        y -= n + 2.0
+        y -= n + gap
     return fig
 
 

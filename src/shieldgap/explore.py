@@ -121,6 +121,9 @@ class Explorer:
                                                continuous_update=False, readout_format=".1f",
                                                description="weight", tooltip=self._help("theme_weights"),
                                                layout=w.Layout(width="300px"))
+            self.weight[theme].disabled = not self.theme_included[theme].value
+            self.theme_included[theme].observe(
+                lambda change, slider=self.weight[theme]: setattr(slider, "disabled", not change["new"]), names="value")
         self._controls += [*self.theme_included.values(), *self.weight.values()]
 
         # Outlet types and outlets present in the ledger.
@@ -183,6 +186,7 @@ class Explorer:
         self.live = w.Checkbox(value=True, indent=False, description="Update live")
         self.update_button = w.Button(description="Update now", icon="refresh")
         self.reset_button = w.Button(description="Reset to defaults", icon="undo")
+        self.live.observe(lambda change: change["new"] and self.update(), names="value")
         self.update_button.on_click(lambda _b: self.update())
         self.reset_button.on_click(lambda _b: self.reset())
         for widget in self._controls:
@@ -297,7 +301,7 @@ class Explorer:
             self._show_error(None)
             self.report = report
             self.header_html = header
-            self._set("summary_html", self.out_summary, summary)
+            self.summary_html = summary
             self.out_summary.outputs = _html_output(header + summary)
             self._set("balance_html", self.out_balance, report.figure("balance").html)
             self._set("claims_by_theme_html", self.out_claims_by_theme, report.figure("claims_by_theme").html)

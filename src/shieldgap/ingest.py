@@ -354,23 +354,53 @@ def split_body(text: str) -> str | None:
     return None if end == -1 else text[end + 5:]
 
 
+INDEX_FILE = "article_index.json"
+
+
 def existing_articles(paths: DataPaths) -> tuple[dict[str, str], set[str]]:
-    """{normalized-text hash: article id} of the articles present, and the ids taken."""
+    """{normalized-text hash: article id} of the articles present, and the ids taken.
+
+    The hashes are cached in ``data/derived/article_index.json`` by file size and modification time,
+    so adding one article to a large corpus does not re-read every file.
+    """
+    import json
+
     hashes: dict[str, str] = {}
     ids: set[str] = set()
     if not paths.articles.is_dir():
         return hashes, ids
+    index_path = paths.derived / INDEX_FILE
+    try:
+        old = json.loads(index_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        old = {}
+    new = {}
     with os.scandir(paths.articles) as it:
         for entry in it:
-            if not entry.name.endswith(".md"):
+            if not entry.name.endswith(".md") or entry.name.startswith("."):
                 continue
-            ids.add(entry.name[:-3])
-            try:
-                body = split_body(Path(entry.path).read_bytes().decode("utf-8", "replace"))
-            except OSError:
-                continue
-            if body is not None:
-                hashes.setdefault(norm_hash(body), entry.name[:-3])
+            article_id = entry.name[:-3]
+            ids.add(article_id)
+            st = entry.stat()
+            hit = old.get(entry.name)
+            if hit and hit[0] == st.st_size and hit[1] == st.st_mtime_ns:
+                h = hit[2]
+            else:
+                try:
+                    body = split_body(Path(entry.path).read_bytes().decode("utf-8", "replace"))
+                except OSError:
+                    continue
+                if body is None:
+                    continue
+                h = norm_hash(body)
+            new[entry.name] = [st.st_size, st.st_mtime_ns, h]
+            hashes.setdefault(h, article_id)
+    try:
+        from .io_utils import atomic_write_text
+
+        atomic_write_text(index_path, json.dumps(new, separators=(",", ":")))
+    except OSError:
+        pass
     return hashes, ids
 
 

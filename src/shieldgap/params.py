@@ -43,9 +43,30 @@ def _spec_cached(path: str, mtime: float) -> dict:
 
 
 def spec(notebook: Path | None = None) -> dict:
-    """Parameter name -> {type, default, help}, from the notebook's parameters cell."""
+    """Parameter name -> {type, default, help}, from the notebook's parameters cell.
+
+    papermill's inspector is the parser; its result is cached in data/derived/ keyed by the
+    notebook's SHA-256, so a kernel need not import papermill to check its parameters.
+    """
+    import hashlib
+
     path = Path(notebook or report_notebook())
-    return _spec_cached(str(path), path.stat().st_mtime)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    cache = data_paths().derived / "params_spec.json"
+    try:
+        cached = json.loads(cache.read_text(encoding="utf-8"))
+        if cached.get("notebook_sha256") == digest:
+            return cached["spec"]
+    except (OSError, ValueError, KeyError):
+        pass
+    result = _spec_cached(str(path), path.stat().st_mtime)
+    try:
+        from .io_utils import atomic_write_text
+
+        atomic_write_text(cache, json.dumps({"notebook_sha256": digest, "spec": result}, ensure_ascii=False))
+    except OSError:
+        pass
+    return result
 
 
 def _check_type(name: str, value, expected: str) -> None:

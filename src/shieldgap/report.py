@@ -15,7 +15,7 @@ from importlib import metadata
 
 import pandas as pd
 
-from . import analysis, charts
+from . import analysis
 from .fields import ATTACKS, RELATION_TYPES, STANCES, STRENGTH_RUBRIC
 from .ledger import load_ledger
 from .params import validate
@@ -63,12 +63,16 @@ def _png(fig) -> bytes:
     return buf.getvalue()
 
 
-def _render_in_child(name: str) -> bytes:
-    return _png(Report.FIGURES[name][1](_FORK_ANALYSIS))
+def _chart(name: str, a, *args) -> bytes:
+    """Draw one chart to PNG. matplotlib is imported here, in the forked workers, so the kernel's
+    critical path does not pay for it."""
+    from . import charts
+
+    return _png(getattr(charts, name)(a, *args))
 
 
-def _render_map_in_child(theme: str) -> bytes:
-    return _png(charts.argument_map(_FORK_ANALYSIS, theme))
+def _render_in_child(name: str, *args) -> bytes:
+    return _chart(name, _FORK_ANALYSIS, *args)
 
 
 def _start_figures(a) -> dict:
@@ -84,8 +88,8 @@ def _start_figures(a) -> dict:
         return {}
     _FORK_ANALYSIS = a
     pool = ProcessPoolExecutor(max_workers=2, mp_context=mp.get_context("fork"))
-    futures = {name: pool.submit(_render_in_child, name) for name in Report.FIGURES}
-    futures.update({("map", t): pool.submit(_render_map_in_child, t) for t in a.themes.index})
+    futures = {name: pool.submit(_render_in_child, Report.FIGURES[name][1]) for name in Report.FIGURES}
+    futures.update({("map", t): pool.submit(_render_in_child, "argument_map", t) for t in a.themes.index})
     pool.shutdown(wait=False)
     return futures
 
@@ -101,14 +105,14 @@ class Report:
 
     FIGURES = {
         "claims_by_theme": ("Claims by theme and stance: each appearance of a claim in an article counts once.",
-                            charts.claims_by_theme),
+                            "claims_by_theme"),
         "coverage": ("Coverage: how many claims each article contributes to each theme (darker = more).",
-                     charts.coverage),
+                     "coverage"),
         "timeline": ("Timeline of statements by speaker, coloured by stance (outlets' own voice omitted; small random "
-                     "offsets separate overlapping points).", charts.timeline),
+                     "offsets separate overlapping points).", "timeline"),
         "balance": ("Weighted balance per theme: explanations minus challenges after counterarguments, times the theme "
                     "weight; whiskers show the 5–95 % range when the theme weights are randomly perturbed.",
-                    charts.balance),
+                    "balance"),
     }
 
     def __init__(self, params: dict, parallel_figures: bool = True, ledger=None):
@@ -159,7 +163,7 @@ class Report:
         caption, fn = self.FIGURES[name]
         self._fig_no += 1
         future = self._figures.get(name)
-        png = future.result() if future is not None else _png(fn(self.a))
+        png = future.result() if future is not None else _chart(fn, self.a)
         return Html(_fig_html(png, caption, self._fig_no, name))
 
     def theme_map(self, theme: str) -> str:
@@ -169,7 +173,7 @@ class Report:
                    "answered and are labelled with the relation. Blue: explains the gap; orange: challenges it; grey: "
                    "context; dashed yellow: analyst note.")
         future = self._figures.get(("map", theme))
-        png = future.result() if future is not None else _png(charts.argument_map(self.a, theme))
+        png = future.result() if future is not None else _chart("argument_map", self.a, theme)
         self._fig_no += 1
         return _fig_html(png, caption, self._fig_no, f"map-{theme}")
 

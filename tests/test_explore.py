@@ -1,0 +1,197 @@
+"""The interactive explorer: the notebook runs headlessly, and the widgets, driven from Python, show
+what the report's own functions compute for the parameters they describe."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import subprocess
+import sys
+from html import escape
+
+import nbformat
+import pytest
+
+from shieldgap import analysis
+from shieldgap.explore import Explorer
+from shieldgap.params import spec, validate
+from shieldgap.paths import explore_notebook
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+@pytest.fixture(scope="module")
+def explorer(ledger):
+    return Explorer(ledger=ledger)
+
+
+@pytest.fixture
+def x(explorer):
+    """The module's explorer, back at the report's defaults."""
+    explorer.reset()
+    assert explorer.error is None and explorer.current_params() == {}
+    return explorer
+
+
+def _expected(ledger, overrides: dict):
+    """What the analysis gives for these overrides, computed without the explorer."""
+    return analysis.analyse(ledger, validate(overrides))
+
+
+def _first_ranked(summary_html: str) -> str:
+    ranked = summary_html.split("<ol class='sg-ranked'>", 1)[1]
+    return ranked.split("</li>", 1)[0]
+
+
+def test_notebook_is_committed_without_outputs():
+    nb = nbformat.read(explore_notebook(), as_version=4)
+    assert nb.cells[0].cell_type == "markdown" and "Render this view" in nb.cells[0].source
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert code and all(c.outputs == [] and c.execution_count is None for c in code)
+    assert "Explorer()" in "".join(c.source for c in code)
+
+
+def test_notebook_executes_headlessly_with_widget_outputs():
+    from nbclient import NotebookClient
+
+    path = explore_notebook()
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, kernel_name="python3", timeout=600,
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    outputs = [o for c in nb.cells for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o["output_type"] == "error"]
+    assert not [o for o in outputs if o.get("name") == "stderr"], [o.get("text") for o in outputs]
+    assert any(WIDGET_VIEW in o.get("data", {}) for o in outputs), "the explorer was not displayed"
+    state = nb.metadata["widgets"][WIDGET_STATE]["state"]
+    shown = " ".join(o.get("data", {}).get("text/html", "") for m in state.values() if m["model_name"] == "OutputModel"
+                     for o in m["state"].get("outputs", []))
+    assert "Executive summary" in shown and 'id="fig-balance"' in shown and 'id="fig-claims_by_theme"' in shown
+    assert "Cannot show this selection" not in shown and "Traceback" not in shown
+    sliders = [m for m in state.values() if m["model_name"] == "FloatSliderModel"]
+    assert len(sliders) >= 9  # one weight per theme
+
+
+def test_module_needs_no_jupyterlab():
+    code = ("import sys, shieldgap.explore; "
+            "bad = [m for m in sys.modules if m.split('.')[0] in ('jupyterlab', 'jupyter_server', 'notebook')]; "
+            "assert not bad, bad")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_controls_come_from_the_parameter_spec(x, ledger):
+    sp = spec()
+    values = x.values()
+    assert set(values) == set(sp)
+    assert values == {k: s["default"] for k, s in sp.items()}
+    assert set(x.weight) == set(ledger.themes.index) == set(x.theme_included)
+    assert all((s.min, s.max) == (0, 5) for s in x.weight.values())
+    assert x.seed.value == sp["seed"]["default"]
+    assert x.min_strength.value == sp["min_strength"]["default"]
+    assert x.include_analyst_notes.value is sp["include_analyst_notes"]["default"]
+    assert x.summary_html and x.balance_html and x.claims_by_theme_html
+
+
+def test_weight_changes_the_ranking(x, ledger):
+    before = analysis.ranked_explanations(x.analysis)
+    leader = before.iloc[0]
+    theme = before[before["theme"] != leader["theme"]].iloc[0]["theme"]
+    summary_before = x.summary_html
+
+    x.weight[theme].value = 5.0
+
+    assert x.error is None
+    assert x.current_params() == {"theme_weights": {theme: 5.0}}
+    expected = analysis.ranked_explanations(_expected(ledger, x.current_params()))
+    got = analysis.ranked_explanations(x.analysis)
+    assert got["canonical_id"].tolist() == expected["canonical_id"].tolist()
+    assert got["score"].tolist() == pytest.approx(expected["score"].tolist())
+    top = expected.iloc[0]
+    assert top["theme"] == theme and top["canonical_id"] != leader["canonical_id"]
+    assert x.summary_html != summary_before
+    first = _first_ranked(x.summary_html)
+    assert escape(top["canonical_id"]) in first
+    assert escape(ledger.claims.at[top["best"], "summary"]) in first
+    label = escape(ledger.themes.at[theme, "label"])
+    assert f"weigh most under <b>{label}</b>" in x.summary_html
+    assert f"{theme} × 5" in x.header_html  # the report's header states the weight
+
+
+def test_unchecking_a_theme_removes_its_section(x, ledger):
+    theme = "geography"
+    assert f'id="theme-{theme}"' in x.tables_html
+    x.theme_included[theme].value = False
+    assert x.error is None
+    assert theme not in x.current_params()["themes"]
+    assert f'id="theme-{theme}"' not in x.tables_html
+    assert 'id="theme-escalation_risk"' in x.tables_html
+    assert theme not in set(x.analysis.claims["theme"])
+    # the tables tab shows what tables_html holds
+    x.tabs.selected_index = 3
+    assert x.out_tables.outputs[0]["data"]["text/html"] == x.tables_html
+    x.tabs.selected_index = 0
+
+
+def test_analyst_notes_switch_changes_scores(x, ledger):
+    scores_with = analysis.ranked_explanations(x.analysis).set_index("canonical_id")["score"]
+    summary_with = x.summary_html
+    x.include_analyst_notes.value = False
+    assert x.error is None and x.current_params() == {"include_analyst_notes": False}
+    scores_without = analysis.ranked_explanations(x.analysis).set_index("canonical_id")["score"]
+    assert x.analysis.notes.empty
+    common = scores_with.index.intersection(scores_without.index)
+    assert (abs(scores_without[common] - scores_with[common]) > 1e-6).any()
+    expected = analysis.ranked_explanations(_expected(ledger, {"include_analyst_notes": False}))
+    assert scores_without.tolist() == pytest.approx(expected["score"].tolist())
+    assert x.summary_html != summary_with
+
+
+def test_impossible_selection_shows_a_message(x):
+    x.date_from.value = dt.date(2100, 1, 1)
+    assert x.error and "leaves no claims" in x.error
+    assert "leaves no claims" in x.message_html and "Traceback" not in x.message_html
+    assert x.out_message.outputs and "leaves no claims" in x.out_message.outputs[0]["data"]["text/html"]
+    assert x.summary_html == "" and x.out_summary.outputs == () and x.report is None
+    assert "Not updated" in x.status.value
+
+    x.date_to.value = dt.date(2000, 1, 1)
+    assert "is after date_to" in x.error
+
+    with x.hold():
+        for box in x.theme_included.values():
+            box.value = False
+    assert "no theme is selected" in x.error
+
+    x.reset()  # and it recovers
+    assert x.error is None and x.message_html == "" and "Executive summary" in x.summary_html
+
+
+def test_render_this_view(x, tmp_path):
+    with x.hold():
+        x.weight["escalation_risk"].value = 2.5
+        x.exclude_outlet_types.value = ("state_controlled_media",)
+    assert x.error is None
+    params = x.current_params()
+    assert params == {"theme_weights": {"escalation_risk": 2.5}, "exclude_outlet_types": ["state_controlled_media"]}
+    x.render_format.value = "html"
+    x.render_dir.value = str(tmp_path / "view")
+
+    x.render_button.click()
+
+    out = tmp_path / "view"
+    assert (out / "report.html").is_file() and not (out / "report.pdf").exists()
+    assert x.last_render is not None and str(out / "report.html") in x.render_message
+    assert str(out / "report.html") in x.render_status.value
+    nb = nbformat.read(out / "report.ipynb", as_version=4)
+    used = dict(nb.metadata.papermill.parameters)
+    assert used == validate(params)  # render passes the full, checked parameter set to papermill
+    defaults = {k: s["default"] for k, s in spec().items()}
+    assert {k: v for k, v in used.items() if v != defaults[k]} == params
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "escalation_risk × 2.5" in html and "excluded: state_controlled_media" in html
+    assert not x.render_button.disabled
+
+    # a failure is reported, not raised
+    x.date_from.value = dt.date(2100, 1, 1)
+    x.render_button.click()
+    assert x.last_render is None and "leaves no claims" in x.render_message
+    assert re.search(r"Not rendered:.*leaves no claims", x.render_status.value)
