@@ -13,7 +13,7 @@ FORMAT ?= html,pdf
 .PHONY: help install system-deps check export docs suggest report test bench lab clean
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  %-12s %s\n", $$1, $$2}'
 
 system-deps: ## Debian packages: headless Chromium (PDF, browser tests) and poppler (apt-get, when root)
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \

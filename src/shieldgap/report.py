@@ -220,11 +220,11 @@ class Report:
                 f"<li><p><b>{e(best['summary'])}</b> <span class='sg-meta'>({e(labels[r['theme']])}; score "
                 f"{r['score']:.2f}; in {seen}; {e(r['canonical_id'])})</span></p>" + self.item_text(r["best"]))
             if counter is not None:
-                out.append(f"<p class='sg-counter'><b>Strongest counterargument</b> ({e(counter['relation'])}, "
-                           f"{e(counter['explanation'])})</p>" + self.item_text(counter["source_id"]))
+                out.append(f"<p class='sg-counter'><b>Strongest counterargument</b> — {e(counter['relation'])}: "
+                           f"{e(str(counter['explanation']).rstrip('.'))}.</p>" + self.item_text(counter["source_id"]))
             else:
                 reason = best.get("unanswered") or "no counterargument among the selected sources"
-                out.append(f"<p class='sg-counter'><b>Unanswered:</b> {e(reason)}.</p>")
+                out.append(f"<p class='sg-counter'><b>Unanswered:</b> {e(str(reason).rstrip('.'))}.</p>")
             out.append("</li>")
         out.append("</ol>")
         if sens.get("top_share") is not None:
