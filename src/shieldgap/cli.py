@@ -129,8 +129,9 @@ def render(formats, params, params_file, out_dir, pdf_engine, data_dir):
                + (f" (PDF by {result['pdf_engine']})" if result["pdf_engine"] else ""))
 
 
+from .cli_ingest import register  # noqa: E402  (add, suggest, accept)
+
+register(main)
+
 if __name__ == "__main__":  # pragma: no cover
     main()
-
-from .cli_ingest import register  # noqa: E402
-register(main)

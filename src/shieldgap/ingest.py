@@ -395,13 +395,33 @@ def existing_articles(paths: DataPaths) -> tuple[dict[str, str], set[str]]:
                 h = norm_hash(body)
             new[entry.name] = [st.st_size, st.st_mtime_ns, h]
             hashes.setdefault(h, article_id)
-    try:
-        from .io_utils import atomic_write_text
+    _write_index(paths, new)
+    return hashes, ids
 
-        atomic_write_text(index_path, json.dumps(new, separators=(",", ":")))
+
+def _write_index(paths: DataPaths, index: dict) -> None:
+    import json
+
+    from .io_utils import atomic_write_text
+
+    try:
+        atomic_write_text(paths.derived / INDEX_FILE, json.dumps(index, separators=(",", ":")))
     except OSError:
         pass
-    return hashes, ids
+
+
+def _index_added(paths: DataPaths, added: list[tuple[Path, str]]) -> None:
+    """Record the articles just written in the duplicate index."""
+    import json
+
+    try:
+        index = json.loads((paths.derived / INDEX_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    for target, h in added:
+        st = target.stat()
+        index[target.name] = [st.st_size, st.st_mtime_ns, h]
+    _write_index(paths, index)
 
 
 def expand_inputs(inputs) -> tuple[list[Path], list[tuple[Path, str]]]:
@@ -455,6 +475,7 @@ def add_articles(inputs, paths: DataPaths, opts: Options | None = None, *, worke
         prepared = list(_progress(map(_prepare_safe, jobs), len(jobs), progress, "add"))
 
     hashes, taken = existing_articles(paths)
+    written: list[tuple[Path, str]] = []
     paths.articles.mkdir(parents=True, exist_ok=True)
     for (path, _), prep in zip(jobs, prepared):
         if isinstance(prep, IngestError):
@@ -480,7 +501,10 @@ def add_articles(inputs, paths: DataPaths, opts: Options | None = None, *, worke
             article_id = f"{base}-{n}"
         taken.add(article_id)
         hashes[h] = article_id
+        written.append((target, h))
         result.added.append((path, target, {"id": article_id, **prep.meta}))
+    if written:
+        _index_added(paths, written)
     return result
 
 
