@@ -43,7 +43,7 @@ def test_html_has_sections_figures_and_no_errors(default_render, ledger):
         assert s in text, s
     themes_with_explanations = ledger.claims.loc[ledger.claims["stance"] == "explains_gap", "theme"].nunique()
     n_figures = 4 + themes_with_explanations  # four overview charts + one argument map per such theme
-    assert len(re.findall(r'<img alt="[^"]+" src="data:image/png;base64,', html)) == n_figures
+    assert len(re.findall(r'<img alt="[^"]+" src="data:image/svg+xml;base64,', html)) == n_figures
     for n in range(1, n_figures + 1):
         assert f"Figure {n}." in text
     for theme in ("Geography", "Escalation risk with Russia", "Alliance history and commitments"):

@@ -50,15 +50,13 @@ def e(value) -> str:
     return escape(str(value))
 
 
-FIGURE_DPI = 150
-_FORK_ANALYSIS = None  # the analysis forked children render from
-
-
-def _png(fig) -> bytes:
+def _svg(fig) -> bytes:
+    """SVG with text kept as text: crisp in print, searchable, and three times faster to write than a PNG."""
     import matplotlib.pyplot as plt
 
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=FIGURE_DPI, bbox_inches="tight", pad_inches=0.05)
+    with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": "shieldgap"}):
+        fig.savefig(buf, format="svg", bbox_inches="tight", pad_inches=0.05, metadata={"Date": None})
     plt.close(fig)
     return buf.getvalue()
 
@@ -68,7 +66,10 @@ def _chart(name: str, a, *args) -> bytes:
     critical path does not pay for it."""
     from . import charts
 
-    return _png(getattr(charts, name)(a, *args))
+    return _svg(getattr(charts, name)(a, *args))
+
+
+_FORK_ANALYSIS = None  # the analysis the forked workers draw from
 
 
 def _render_in_child(name: str, *args) -> bytes:
@@ -76,9 +77,10 @@ def _render_in_child(name: str, *args) -> bytes:
 
 
 def _start_figures(a) -> dict:
-    """Render every figure in two forked worker processes while the kernel builds the tables.
+    """Draw every figure in two forked worker processes while the kernel builds the tables.
 
-    Falls back to rendering on demand where fork is unavailable.
+    The workers inherit the analysis through fork (nothing is pickled) and import matplotlib
+    themselves. Where fork is unavailable, figures are drawn on demand in the kernel instead.
     """
     global _FORK_ANALYSIS
     import multiprocessing as mp
@@ -94,9 +96,9 @@ def _start_figures(a) -> dict:
     return futures
 
 
-def _fig_html(png: bytes, caption: str, number: int, name: str) -> str:
-    data = base64.b64encode(png).decode()
-    return (f'<figure class="sg-figure" id="fig-{name}"><img alt="{e(caption)}" src="data:image/png;base64,{data}"/>'
+def _fig_html(svg: bytes, caption: str, number: int, name: str) -> str:
+    data = base64.b64encode(svg).decode()
+    return (f'<figure class="sg-figure" id="fig-{name}"><img alt="{e(caption)}" src="data:image/svg+xml;base64,{data}"/>'
             f"<figcaption><b>Figure {number}.</b> {e(caption)}</figcaption></figure>")
 
 
