@@ -43,7 +43,7 @@ def test_html_has_sections_figures_and_no_errors(default_render, ledger):
         assert s in text, s
     themes_with_explanations = ledger.claims.loc[ledger.claims["stance"] == "explains_gap", "theme"].nunique()
     n_figures = 4 + themes_with_explanations  # four overview charts + one argument map per such theme
-    assert len(re.findall(r'<img alt="[^"]+" src="data:image/svg+xml;base64,', html)) == n_figures
+    assert len(re.findall(r'<img alt="[^"]+" src="data:image/svg\+xml;base64,', html)) == n_figures
     for n in range(1, n_figures + 1):
         assert f"Figure {n}." in text
     for theme in ("Geography", "Escalation risk with Russia", "Alliance history and commitments"):
@@ -167,3 +167,37 @@ def test_params_file(tmp_path):
     assert nb.metadata.papermill.parameters["exclude_outlet_types"] == ["state_controlled_media"]
     text = _text((tmp_path / "out" / "report.html").read_text(encoding="utf-8"))
     assert "excluded by parameters" in text
+
+
+def test_failed_pdf_leaves_previous_report_and_no_temporary_files(tmp_path, monkeypatch):
+    for name in ("report.html", "report.pdf", "report.ipynb"):
+        (tmp_path / name).write_text(f"previous {name}", encoding="utf-8")
+    monkeypatch.setenv("SHIELDGAP_CHROMIUM", "/bin/false")
+    result = _render(tmp_path, "--format", "html,pdf", "--pdf-engine", "chromium", "-p", "detail", "brief")
+    assert result.exit_code == 1, result.output
+    assert "Chromium could not print the PDF" in result.stderr
+    for name in ("report.html", "report.pdf", "report.ipynb"):
+        assert (tmp_path / name).read_text(encoding="utf-8") == f"previous {name}"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html", "report.ipynb", "report.pdf"]
+
+
+def test_invalid_ledger_stops_the_render_with_the_check_message(tmp_path, data_copy):
+    claims = data_copy / "claims.csv"
+    claims.write_text(claims.read_text(encoding="utf-8").replace("entirely different", "entirely similar", 1),
+                      encoding="utf-8")
+    result = _render(tmp_path / "out", "--format", "html", "--data", str(data_copy))
+    assert result.exit_code == 1
+    assert "quote not found verbatim" in result.stderr
+    assert not (tmp_path / "out" / "report.html").exists()
+
+
+def test_weasyprint_engine(tmp_path):
+    pytest.importorskip("weasyprint")
+    result = _render(tmp_path, "--format", "pdf", "--pdf-engine", "weasyprint", "-p", "detail", "brief",
+                     "-p", "themes", "[geography]")
+    assert result.exit_code == 0, result.output
+    from pypdf import PdfReader
+
+    text = " ".join(p.extract_text() or "" for p in PdfReader(tmp_path / "report.pdf").pages)
+    assert "Executive summary" in " ".join(text.split())
+    assert not (tmp_path / "report.html").exists()

@@ -82,27 +82,27 @@ def claims_by_theme(a: Analysis):
 
 @styled
 def coverage(a: Analysis):
+    """Themes (rows) by article (columns): how many claims each article contributes to each theme."""
     labels = _theme_labels(a)
     arts = a.ledger.articles
-    names = {aid: f"{textwrap.shorten(arts.at[aid, 'outlet'], 34, placeholder='…')}\n"
-                  f"{arts.at[aid, 'published'].date()} · {arts.at[aid, 'outlet_type'].replace('_', ' ')}" for aid in arts.index}
-    table = a.claims.groupby(["article_id", "theme"]).size().unstack(fill_value=0)
-    table = table.reindex(index=[i for i in a.articles.index if i in table.index])
-    themes = [t for t in a.themes.index if t in table.columns]
-    table = table[themes]
-    fig, ax = plt.subplots(figsize=(WIDTH, 0.55 * len(table) + 1.9))
-    ax.imshow(table.to_numpy(), cmap="Blues", aspect="auto", vmin=0, vmax=max(1, table.to_numpy().max()))
-    for (i, j), v in np.ndenumerate(table.to_numpy()):
+    table = a.claims.groupby(["theme", "article_id"]).size().unstack(fill_value=0)
+    cols = [i for i in a.articles.index if i in table.columns]
+    rows = [t for t in a.themes.index if t in table.index]
+    table = table.reindex(index=rows, columns=cols, fill_value=0)
+    names = [textwrap.fill(arts.at[i, "outlet"], 18) + f"\n{arts.at[i, 'published'].date()}\n"
+             + textwrap.fill(arts.at[i, "outlet_type"].replace("_", " "), 14) for i in cols]
+    vals = table.to_numpy()
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.36 * len(rows) + 1.6))
+    ax.imshow(vals, cmap="Blues", aspect="auto", vmin=0, vmax=max(1, vals.max()))
+    for (i, j), v in np.ndenumerate(vals):
         if v:
-            ax.text(j, i, str(v), ha="center", va="center", fontsize=8,
-                    color="white" if v > table.to_numpy().max() / 2 else "black")
-    ax.set_xticks(range(len(themes)), [labels.get(t, t) for t in themes], rotation=35, ha="left", rotation_mode="anchor",
-                  fontsize=7)
-    ax.set_yticks(range(len(table)), [names[i] for i in table.index], fontsize=7)
+            ax.text(j, i, str(v), ha="center", va="center", fontsize=8, color="white" if v > vals.max() / 2 else "black")
+    ax.set_yticks(range(len(rows)), [labels.get(t, t) for t in rows])
+    ax.set_xticks(range(len(cols)), names, fontsize=7)
     ax.xaxis.tick_top()
     ax.grid(False)
-    for s in ax.spines.values():
-        s.set_visible(False)
+    for sp in ax.spines.values():
+        sp.set_visible(False)
     return fig
 
 

@@ -104,20 +104,16 @@ def docs(data_dir, check_only):
 @DATA_OPTION
 def render(formats, params, params_file, out_dir, pdf_engine, data_dir):
     """Execute notebooks/report.ipynb with papermill and write report.html / report.pdf."""
-    import os
-
     from .params import ParameterError, load_params_file, parse_cli_value
     from .render import RenderError
     from .render import render as do_render
 
-    if data_dir:
-        os.environ["SHIELDGAP_DATA"] = str(Path(data_dir).resolve())
     try:
         overrides = load_params_file(params_file) if params_file else {}
         for name, raw in params:
             overrides[name] = parse_cli_value(name, raw)
         result = do_render(overrides, [f.strip() for f in formats.split(",") if f.strip()], out_dir, pdf_engine,
-                           log=lambda m: click.echo(m))
+                           log=lambda m: click.echo(m), data_dir=data_dir)
     except ParameterError as err:
         click.echo(f"error: {err}", err=True)
         sys.exit(2)

@@ -6,6 +6,13 @@ import tempfile
 from pathlib import Path
 
 
+def default_mode() -> int:
+    """File mode a plain open() would give (mkstemp creates 0600 files)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -15,6 +22,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> Path:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, default_mode())
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -37,6 +45,7 @@ def atomic_write_new(path: Path, text: str) -> Path:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(text.encode("utf-8"))
+        os.chmod(tmp, default_mode())
         os.link(tmp, path)  # fails with FileExistsError instead of overwriting
     finally:
         os.unlink(tmp)

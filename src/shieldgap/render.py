@@ -10,8 +10,10 @@ import shutil
 import subprocess
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
+from .io_utils import default_mode
 from .paths import report_notebook, templates_dir
 
 FORMATS = ("html", "pdf")
@@ -21,12 +23,6 @@ CHROMIUM_NAMES = ("chromium-headless-shell", "chrome-headless-shell", "chromium"
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
                   "--no-pdf-header-footer", "--run-all-compositor-stages-before-draw")
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 class RenderError(RuntimeError):
@@ -76,7 +72,8 @@ def execute(parameters: dict, notebook: Path | None = None, cwd: Path | None = N
 
     nb_path = Path(notebook or report_notebook())
     return pm.execute_notebook(str(nb_path), None, parameters=parameters, progress_bar=False, log_output=False,
-                               cwd=str(cwd or nb_path.parent), kernel_name="python3")
+                               cwd=str(cwd or nb_path.parent), kernel_name="python3",
+                               extra_arguments=["--IPKernelApp.log_level=ERROR"])
 
 
 def to_html(nb, title: str) -> str:
@@ -104,9 +101,31 @@ def html_to_pdf(html_path: Path, pdf_path: Path, engine: str) -> None:
         HTML(filename=str(html_path)).write_pdf(str(pdf_path))
 
 
+@contextmanager
+def _data_env(data_dir):
+    """Point this process and the kernel it starts at ``data_dir`` for the duration of a render."""
+    if data_dir is None:
+        yield
+        return
+    old = os.environ.get("SHIELDGAP_DATA")
+    os.environ["SHIELDGAP_DATA"] = str(Path(data_dir).resolve())
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("SHIELDGAP_DATA", None)
+        else:
+            os.environ["SHIELDGAP_DATA"] = old
+
+
 def render(overrides: dict, formats=("html", "pdf"), out_dir: Path | None = None, pdf_engine: str = "auto",
-           notebook: Path | None = None, log=print) -> dict:
+           notebook: Path | None = None, log=print, data_dir=None) -> dict:
     """Render the report; returns the written paths and timings. Raises ParameterError or RenderError."""
+    with _data_env(data_dir):
+        return _render(overrides, tuple(formats), out_dir, pdf_engine, notebook, log)
+
+
+def _render(overrides, formats, out_dir, pdf_engine, notebook, log) -> dict:
     from .params import validate
 
     t0 = time.perf_counter()
@@ -130,6 +149,8 @@ def render(overrides: dict, formats=("html", "pdf"), out_dir: Path | None = None
         nb = execute(params, notebook)
     except PapermillExecutionError as err:
         raise RenderError(f"the report notebook failed in cell {err.exec_count}: {err.ename}: {err.evalue}") from None
+    except Exception as err:  # kernel died or could not start
+        raise RenderError(f"the report notebook could not be executed: {type(err).__name__}: {err}") from None
     timings["execute"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -156,7 +177,7 @@ def render(overrides: dict, formats=("html", "pdf"), out_dir: Path | None = None
         for tmp, final in staged:
             if final.suffix == ".html" and "html" not in formats:
                 continue
-            os.chmod(tmp, 0o666 & ~_umask())
+            os.chmod(tmp, default_mode())
             os.replace(tmp, final)
             written.append(final)
     finally:
