@@ -10,6 +10,8 @@ from shieldgap.cli import main
 from shieldgap.ledger import body_hash, load_ledger, split_front_matter
 from shieldgap.paths import data_paths
 
+DATA_DIR = data_paths().data
+
 
 
 def tree_hash(path: Path) -> str:
@@ -230,3 +232,20 @@ def test_add_does_not_import_heavy_libraries_into_check():
 
 def test_paths_are_the_data_option(data_copy):
     assert data_paths(data_copy).articles == data_copy / "articles"
+
+
+def test_fast_english_detection_agrees_with_py3langid():
+    import py3langid
+
+    from shieldgap.ingest import _clearly_english, detect_language
+
+    bodies = [split_front_matter(p.read_text(encoding="utf-8"))[1] for p in sorted((DATA_DIR / "articles").glob("*.md"))]
+    french = ("Le président ukrainien a déclaré que les alliés devraient abattre les missiles russes comme ils l'ont "
+              "fait au-dessus d'Israël, a-t-il précisé à la presse étrangère réunie à Kyiv. ") * 3
+    german = ("Der ukrainische Präsident sagte, die Verbündeten sollten die russischen Raketen abschießen, so wie sie "
+              "es über Israel getan hätten, und er wiederholte das vor der Presse in Kiew.") * 2
+    for text in [*bodies, TEXT, french, german]:
+        if _clearly_english(text[:5000]):
+            assert py3langid.classify(text[:5000])[0] == "en"
+        assert detect_language(text) == py3langid.classify(text[:5000])[0]
+    assert not _clearly_english(french) and not _clearly_english(german)

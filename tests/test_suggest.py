@@ -242,3 +242,40 @@ def test_suggest_never_modifies_curated_files(data_copy, article_id):
     before = curated_tree(data_copy)
     assert invoke("suggest", "--data", data_copy, article_id).exit_code == 0
     assert curated_tree(data_copy) == before
+
+
+def test_fast_tfidf_matches_scikit_learn():
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from shieldgap.suggest import FastTfidf
+
+    ledger_rows = list(csv.DictReader(io.StringIO((data_paths().claims).read_text(encoding="utf-8"))))
+    corpus = [r["quote"] for r in ledger_rows] + [r["summary"] for r in ledger_rows]
+    probe = corpus[::3] + [NEW_ARTICLE, "", "a b", "Über-große  TESTS, ça va? U.S. officials said so."]
+    for kw in (dict(analyzer="word", ngram_range=(1, 2), stop_words="english"),
+               dict(analyzer="char_wb", ngram_range=(3, 5))):
+        vec = TfidfVectorizer(sublinear_tf=True, dtype=np.float32, **kw).fit(corpus[:150])
+        fast = FastTfidf(vec)
+        assert np.abs(vec.transform(probe).toarray() - fast.transform(probe).toarray()).max() < 1e-6
+        assert np.abs(vec.transform(probe).toarray() - fast.transform(probe).toarray()).max() < 1e-6  # cached
+
+
+def test_fitted_model_is_reused_until_the_ledger_changes(data_copy, tmp_path, monkeypatch):
+    import shieldgap.suggest as sg
+
+    paths = data_paths(data_copy)
+    add_new_article(data_copy, tmp_path)
+    first = sg.run_suggest(paths, workers=1)
+    assert len(first.processed) == 1 and (paths.derived / sg.MODEL_FILE).is_file()
+    fits = []
+    real_init = sg.Model.__init__
+    monkeypatch.setattr(sg.Model, "__init__", lambda self, ref: fits.append(1) or real_init(self, ref))
+    add_new_article(data_copy, tmp_path, NEW_ARTICLE.replace("Monday", "Friday") + "Again.\n", "c.txt")
+    second = sg.run_suggest(paths, workers=1)
+    assert len(second.processed) == 1 and fits == []  # the persisted model, not a refit
+    assert second.threshold == first.threshold
+    # the ledger changes: the model is fitted again
+    hide_curation(data_copy, MILLER)
+    third = sg.run_suggest(paths, workers=1)
+    assert fits == [1] and len(third.processed) == 2

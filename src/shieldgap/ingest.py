@@ -202,8 +202,8 @@ def slugify(title: str) -> str:
     return slug
 
 
-# English function words. A text of 40 words or more in which they make a quarter of the words and
-# "the" alone 3% is English for any language identifier; such texts skip loading py3langid's model
+# English function words. A text of 20 words or more in which they make a quarter of the words and
+# "the" alone 2% (once at least) is English for any language identifier; such texts skip loading py3langid's model
 # (0.8 s) and its byte-by-byte scoring (2-3 ms an article). Anything else goes to py3langid.
 _EN_MARKERS = frozenset("the and of to that is was for with on said it as by have has would not are be this "
                         "from they he she we which will were been their at an or but".split())
@@ -212,10 +212,10 @@ _ASCII_WORD_RX = re.compile(r"[a-z]+")
 
 def _clearly_english(text: str) -> bool:
     words = _ASCII_WORD_RX.findall(text.lower())
-    if len(words) < 40:
+    if len(words) < 20:
         return False
     markers = sum(1 for w in words if w in _EN_MARKERS)
-    return markers >= 0.25 * len(words) and words.count("the") >= 0.03 * len(words) \
+    return markers >= 0.25 * len(words) and words.count("the") >= max(1.0, 0.02 * len(words)) \
         and sum(1 for ch in text if ord(ch) > 127 and ch.isalpha()) <= 0.01 * len(text)
 
 
