@@ -6,6 +6,7 @@ process; medians are compared. Run: `make bench` or `.venv/bin/python benchmarks
 """
 from __future__ import annotations
 
+import re
 import statistics
 import subprocess
 import sys
@@ -17,7 +18,7 @@ import nbformat
 
 from shieldgap.paths import project_root, report_notebook
 
-REPEAT = 3
+REPEAT = 5
 FLOOR = r"""
 import sys, papermill as pm
 from nbconvert import HTMLExporter
@@ -27,10 +28,17 @@ open(sys.argv[2], "w").write(html)
 """
 
 
-def timed(cmd: list[str]) -> float:
+STEPS: dict[str, list[dict]] = {}
+
+
+def timed(cmd: list[str], name: str = "") -> float:
     t = time.perf_counter()
-    subprocess.run(cmd, check=True, capture_output=True)
-    return time.perf_counter() - t
+    proc = subprocess.run(cmd, check=True, capture_output=True, text=True)
+    elapsed = time.perf_counter() - t
+    m = re.search(r"rendered in (.*?)(?: \(PDF|$)", proc.stdout, re.M)
+    if m:  # shieldgap render prints its own step timings
+        STEPS.setdefault(name, []).append({k: float(v[:-1]) for k, v in (x.split() for x in m.group(1).split(", "))})
+    return elapsed
 
 
 def main() -> None:
@@ -48,7 +56,7 @@ def main() -> None:
     times = {k: [] for k in cmds}
     for _ in range(REPEAT):  # interleaved, so drift affects all alike
         for name, cmd in cmds.items():
-            times[name].append(timed(cmd))
+            times[name].append(timed(cmd, name))
     med = {k: statistics.median(v) for k, v in times.items()}
     floor = med["floor (papermill params-only + nbconvert)"]
     print(f"{'command':45s} {'median s':>9s} {'ratio':>7s}   runs")
@@ -57,7 +65,10 @@ def main() -> None:
     pdf_extra = med["shieldgap render --format html,pdf"] - med["shieldgap render --format html"]
     print(f"\nHTML / floor: {med['shieldgap render --format html'] / floor:.2f}x (target <= 1.3x)")
     print(f"PDF adds: {pdf_extra:.2f} s (target <= 1 s)")
-    print(f"(root {project_root()}, {REPEAT} runs each)")
+    for name, runs in STEPS.items():
+        steps = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+        print(f"  {name}: " + ", ".join(f"{k} {v:.2f} s" for k, v in steps.items()))
+    print(f"(root {project_root()}, {REPEAT} runs each, interleaved; medians)")
 
 
 if __name__ == "__main__":
