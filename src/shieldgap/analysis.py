@@ -1,21 +1,7 @@
 """Scores, balances and the sensitivity analysis behind the report.
 
-The scoring formula (also printed in the report's methodology appendix):
-
-* Each item — a claim appearance or, when counted, an analyst note — starts from its curated
-  strength ``s`` (1-5).
-* An attack (a ``rebuts``/``undercuts`` relation, or a ``qualifies`` at half force) from item ``a``
-  with relation strength ``r`` has impact ``i = m * (r/5) * (e(a)/5)``, with ``m`` = 1 or 0.5.
-* The effective strength is ``e(x) = s(x) * (1 - 0.5 * max i)``: only the strongest attack counts,
-  and it can at most halve a claim. Attackers are themselves attacked, so ``e`` is computed to a
-  fixed point over the argument graph. ``supports`` relations are shown but do not change scores.
-* An argument (a canonical claim with all its appearances) scores ``w(theme) * max e`` over its
-  selected appearances — repeating a claim in more articles does not add weight.
-* A theme's weighted balance is ``w(theme) * (sum of explains_gap arguments - sum of challenges_gap
-  arguments)``; context claims score 0.
-* Sensitivity: every theme weight is multiplied by ``exp(spread * z)``, ``z ~ N(0, 1)``, in
-  ``n_samples`` draws from ``seed``; the report gives how often the ranking of explanations keeps its
-  leader and the 5-95 % band of each theme's balance.
+The scoring formula is stated once, in ``SCORING`` below, which the report's methodology appendix
+prints; the functions of this module implement it.
 """
 from __future__ import annotations
 
@@ -28,6 +14,22 @@ from .fields import ATTACKS
 from .ledger import Ledger
 from .selection import article_selected, claim_selected, note_selected
 
+SCORING = (
+    "Each item (a claim appearance or, when counted, an analyst note) starts from its curated strength s (1-5).",
+    "An attack on an item (a rebuts or undercuts relation, or a qualifies relation at half force) from an item a, "
+    "with relation strength r, has impact i = m × (r/5) × (e(a)/5), where m is 1, or 0.5 for qualifies.",
+    "The effective strength is e(x) = s(x) × (1 − 0.5 × the largest impact on x): only the strongest attack counts, "
+    "and it can at most halve a claim. Attackers are themselves attacked, so e is computed to a fixed point over the "
+    "argument graph. An answer to one appearance of an argument answers all its appearances. Supports relations are "
+    "shown but do not change scores.",
+    "An argument (a canonical claim with all its appearances) scores w(theme) × the largest e among its selected "
+    "appearances: repeating a claim in more articles does not add weight.",
+    "A theme's weighted balance is w(theme) × (sum of its explains_gap arguments − sum of its challenges_gap "
+    "arguments); context claims score 0.",
+    "Sensitivity: every theme weight is multiplied by exp(spread × z), z ~ N(0, 1), in n_samples draws from seed; "
+    "the report gives how often the ranking of explanations keeps its leader (and its first three) and the 5-95 % "
+    "band of each theme's weighted balance.",
+)
 ATTACK_FORCE = {"rebuts": 1.0, "undercuts": 1.0, "qualifies": 0.5}
 MAX_DISCOUNT = 0.5
 SIGN = {"explains_gap": 1, "challenges_gap": -1, "context": 0}

@@ -19,13 +19,23 @@ MIN_WORDS = 5
 COLUMNS = ["claim_a", "article_a", "actor_a", "claim_b", "article_b", "actor_b", "shared_words", "shared_text"]
 
 
+_WORD = re.compile(r"[A-Za-z0-9']+")
+
+
 def words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9']+", normalize(text).lower())
+    return [w.lower() for w in _WORD.findall(normalize(text))]
 
 
-def shared_run(a: list[str], b: list[str]) -> list[str]:
+def shared_run(a: list[str], b: list[str]) -> tuple[int, int]:
+    """(start, length) in ``a`` of the longest run of words ``a`` and ``b`` share."""
     m = SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
-    return a[m.a:m.a + m.size]
+    return m.a, m.size
+
+
+def words_text(text: str, start: int, length: int) -> str:
+    """The words ``start`` .. ``start + length`` of ``text`` as they are written there."""
+    spans = [m.span() for m in _WORD.finditer(normalize(text))]
+    return normalize(text)[spans[start][0]:spans[start + length - 1][1]]
 
 
 def attribution_conflicts(ledger, min_words: int = MIN_WORDS) -> pd.DataFrame:
@@ -36,9 +46,9 @@ def attribution_conflicts(ledger, min_words: int = MIN_WORDS) -> pd.DataFrame:
     for (ia, a), (ib, b) in combinations(attributed.iterrows(), 2):
         if a["article_id"] == b["article_id"] or a["actor_id"] == b["actor_id"]:
             continue
-        run = shared_run(tokens[ia], tokens[ib])
-        if len(run) >= min_words:
+        start, length = shared_run(tokens[ia], tokens[ib])
+        if length >= min_words:
             rows.append({"claim_a": ia, "article_a": a["article_id"], "actor_a": a["actor_id"],
                          "claim_b": ib, "article_b": b["article_id"], "actor_b": b["actor_id"],
-                         "shared_words": len(run), "shared_text": " ".join(run)})
+                         "shared_words": length, "shared_text": words_text(a["quote"], start, length)})
     return pd.DataFrame(rows, columns=COLUMNS)

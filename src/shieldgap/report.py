@@ -450,8 +450,7 @@ class Report:
         return Html("".join(out))
 
     def appendix_method(self) -> Html:
-        doc = analysis.__doc__.split("The scoring formula", 1)[1].split("\n\n", 1)[1]
-        items = [" ".join(x.split()) for x in doc.split("* ") if x.strip()]
+        items = analysis.SCORING
         out = ['<section class="sg-appendix"><h2>Appendix C. Methodology</h2>',
                "<p>Every claim in this report is a row of a hand-curated ledger: its words are located verbatim in the "
                "article on every run, and who said it, on which theme and for which side were decided by a curator. "

@@ -125,7 +125,7 @@ def data_dictionary() -> str:
             lines.append("")
             for f in table.fields:
                 if f.allowed:
-                    lines.append(f"Values of `{f.name}`: " + "; ".join(f"`{k}`: {v}" for k, v in f.allowed.items()))
+                    lines.append(f"Values of `{f.name}`: " + "; ".join(f"`{k}`: {v.rstrip('.')}" for k, v in f.allowed.items()) + ".")
                     lines.append("")
         lines.append("")
     lines += ["### Strength rubric (`strength`, 1-5)", "",
