@@ -120,7 +120,10 @@ class Report:
     def __init__(self, params: dict, parallel_figures: bool = True, ledger=None):
         self.started = time.perf_counter()
         self.ledger = ledger if ledger is not None else load_ledger()
-        self.params = validate(params)
+        self.params = validate(params, ledger={  # the loaded ledger, not a second read of the files
+            "themes": dict.fromkeys(self.ledger.themes.index),
+            "articles": {aid: a.to_dict() for aid, a in self.ledger.articles.iterrows()},
+            "claims": self.ledger.claims.to_dict("records")})
         self.a = analysis.analyse(self.ledger, self.params)
         self._fig_no = 0
         self.brief = self.params.get("detail") == "brief"
