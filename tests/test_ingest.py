@@ -10,18 +10,11 @@ from shieldgap.cli import main
 from shieldgap.ledger import body_hash, load_ledger, split_front_matter
 from shieldgap.paths import data_paths
 
+from .conftest import tree_hash
+
 DATA_DIR = data_paths().data
 
 
-
-def tree_hash(path: Path) -> str:
-    import hashlib
-
-    h = hashlib.sha256()
-    for p in sorted(path.rglob("*")):
-        if p.is_file() and "derived" not in p.parts:
-            h.update(str(p.relative_to(path)).encode() + p.read_bytes())
-    return h.hexdigest()
 
 TEXT = ("Poland weighs shooting down Russian missiles over western Ukraine\n\n"
         "Warsaw, 12 July 2024 - Polish officials said on Friday that they could intercept Russian missiles "

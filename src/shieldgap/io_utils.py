@@ -13,15 +13,18 @@ def default_mode() -> int:
     return 0o666 & ~mask
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> Path:
+def atomic_write_bytes(path: Path, data: bytes, fsync: bool = True) -> Path:
+    """Write ``path`` through a temporary file and a rename; ``fsync=False`` for regenerable files
+    written by the thousand, where the flush to disk would dominate."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if fsync:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.chmod(tmp, default_mode())
         os.replace(tmp, path)
     except BaseException:

@@ -96,6 +96,16 @@ def _start_figures(a) -> dict:
     return futures
 
 
+def _reference(row) -> str:
+    """Title, publisher and date of a cited reference, linked when its URL is known."""
+    ref = e(row["reference_title"]) + ", " + e(row["reference_publisher"])
+    if row.get("reference_date"):
+        ref += f", {e(row['reference_date'])}"
+    if row.get("reference_url"):
+        ref = f'<a href="{e(row["reference_url"])}">{ref}</a>'
+    return ref
+
+
 def _fig_html(svg: bytes, caption: str, number: int, name: str) -> str:
     data = base64.b64encode(svg).decode()
     return (f'<figure class="sg-figure" id="fig-{name}"><img alt="{e(caption)}" src="data:image/svg+xml;base64,{data}"/>'
@@ -152,11 +162,7 @@ class Report:
         """Quote block of a claim, or the labelled text of an analyst note."""
         if item_id.startswith("N"):
             n = self.ledger.analyst_notes.loc[item_id]
-            ref = e(n["reference_title"]) + ", " + e(n["reference_publisher"])
-            if n.get("reference_date"):
-                ref += f", {e(n['reference_date'])}"
-            if n.get("reference_url"):
-                ref = f'<a href="{e(n["reference_url"])}">{ref}</a>'
+            ref = _reference(n)
             return (f'<div class="sg-note"><span class="sg-badge sg-analyst">Analyst note {e(item_id)}</span> '
                     f'{e(n["text"])} <span class="sg-ref">Reference: {ref}.</span></div>')
         c = self.ledger.claims.loc[item_id]
@@ -421,11 +427,7 @@ class Report:
                '<table class="sg-table"><thead><tr><th>article and words</th><th>verdict</th><th>explanation</th>'
                '<th>reference</th></tr></thead><tbody>']
         for fid, r in fc.iterrows():
-            ref = e(r["reference_title"]) + ", " + e(r["reference_publisher"])
-            if r.get("reference_date"):
-                ref += f", {e(r['reference_date'])}"
-            if r.get("reference_url"):
-                ref = f"<a href='{e(r['reference_url'])}'>{ref}</a>"
+            ref = _reference(r)
             claim = f" ({e(r['claim_id'])})" if r.get("claim_id") else ""
             out.append(f"<tr><td><q class='sg-q'>{e(r['quote'])}</q><br><span class='sg-meta'>{e(fid)} · "
                        f"{e(self.ledger.articles.at[r['article_id'], 'outlet'])}{claim}</span></td>"

@@ -777,17 +777,9 @@ def _write_replace(path: Path, text: str) -> None:
 
 
 def _write_replace_bytes(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    from .io_utils import atomic_write_bytes
+
+    atomic_write_bytes(path, data, fsync=False)
 
 
 # ----------------------------------------------------------------------------- running over a corpus
