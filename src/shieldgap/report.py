@@ -328,9 +328,10 @@ class Report:
                '<th>speaker · date · outlet</th><th>str.</th></tr></thead><tbody>']
         for cid, c in rows.iterrows():
             canon = "" if c["canonical_id"] == cid else f"<br><span class='sg-meta'>= {e(c['canonical_id'])}</span>"
+            effective = "" if abs(c["e"] - c["strength"]) < 0.01 else f"<br><span class='sg-meta'>→ {c['e']:.1f}</span>"
             out.append(f"<tr><td>{e(cid)}{canon}</td><td><p class='sg-summary-line'>{e(c['summary'])}</p>"
                        f"<q class='sg-q'>{e(c['quote'])}</q></td><td>{self.source_line(c)}</td>"
-                       f"<td>{c['strength']}{'' if abs(c['e'] - c['strength']) < 0.01 else f'<br><span class=sg-meta>→ {c[chr(101)]:.1f}</span>'}</td></tr>")
+                       f"<td>{c['strength']}{effective}</td></tr>")
         out.append("</tbody></table>")
         return "".join(out)
 
@@ -389,14 +390,14 @@ class Report:
             head = "".join(f"<th>{e(c.split(':')[1].replace('_', ' '))}{' (suggested)' if c.startswith('suggested') else ''}</th>"
                            for c in types)
             out.append('<table class="sg-table"><thead><tr><th>argument</th><th>articles</th>' + head +
-                       "<th>first – last seen</th></tr></thead><tbody>")
+                       "<th>first and last seen</th></tr></thead><tbody>")
             for _, r in rec.iterrows():
                 sug = f" + {r['suggested_articles']} suggested" if r["suggested_articles"] else ""
                 cells = "".join(f"<td>{int(r[c])}</td>" for c in types)
                 out.append(f"<tr><td>{e(r['summary'])}<br><span class='sg-meta'>{e(r['canonical_id'])} · "
                            f"{e(labels.get(r['theme'], r['theme']))} · {e(r['stance'])}</span></td>"
-                           f"<td>{r['curated_articles']}{sug}</td>{cells}<td>{r['first_seen']:%Y-%m-%d} – "
-                           f"{r['last_seen']:%Y-%m-%d}</td></tr>")
+                           f"<td>{r['curated_articles']}{sug}</td>{cells}<td class='sg-nowrap'>{r['first_seen']:%Y-%m-%d}"
+                           f"<br>{r['last_seen']:%Y-%m-%d}</td></tr>")
             out.append("</tbody></table>")
         out.append("</section>")
         return Html("".join(out))
@@ -405,16 +406,16 @@ class Report:
     def appendix_sources(self) -> Html:
         arts = self.ledger.articles
         out = ['<section class="sg-appendix"><h2>Appendix A. Sources</h2>',
-               '<table class="sg-table"><thead><tr><th>article</th><th>outlet</th><th>type</th><th>published</th>'
+               '<table class="sg-table sg-sources"><thead><tr><th>article</th><th>outlet and type</th><th>published</th>'
                '<th>how the date and outlet are known</th><th>claims</th></tr></thead><tbody>']
         counts = self.ledger.claims["article_id"].value_counts()
         for aid, r in arts.iterrows():
             sel = "" if aid in self.a.articles.index else " <span class='sg-badge'>excluded by parameters</span>"
             url = f"<br><a href='{e(r['url'])}'>{e(r['url'])}</a>" if r.get("url") else "<br><span class='sg-meta'>URL not known</span>"
             out.append(f"<tr><td><b>{e(r['title'])}</b><br><span class='sg-meta'>{e(aid)}</span>{url}{sel}</td>"
-                       f"<td>{e(r['outlet'])}</td><td>{self.outlet_badge(aid)}</td>"
+                       f"<td>{e(r['outlet'])}<br>{self.outlet_badge(aid)}</td>"
                        f"<td>{r['published'].date()}<br><span class='sg-meta'>{e(r['date_precision'])}, {e(r['date_basis'])}</span></td>"
-                       f"<td class='sg-small'><b>Date:</b> {e(r['date_evidence'])}<br><b>Outlet:</b> {e(r['outlet_basis'])}</td>"
+                       f"<td class='sg-small sg-wide'><b>Date:</b> {e(r['date_evidence'])}<br><b>Outlet:</b> {e(r['outlet_basis'])}</td>"
                        f"<td>{counts.get(aid, 0)}{'' if r['curated'] else ' (not curated)'}</td></tr>")
         out.append("</tbody></table></section>")
         return Html("".join(out))
