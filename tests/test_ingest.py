@@ -7,7 +7,8 @@ import pytest
 from click.testing import CliRunner
 
 from shieldgap.cli import main
-from shieldgap.ledger import body_hash, load_ledger, split_front_matter
+from shieldgap.files import body_hash, split_front_matter
+from shieldgap.ledger import load_ledger
 from shieldgap.paths import data_paths
 
 from .conftest import tree_hash

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from shieldgap.cli import main
 from shieldgap.fields import OUTLET_ACTOR
-from shieldgap.ledger import split_front_matter
+from shieldgap.files import split_front_matter
 from shieldgap.textmatch import normalize
 
 from .conftest import DATA, SOURCES

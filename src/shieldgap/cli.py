@@ -16,9 +16,11 @@ def _load(data_dir):
     try:
         return load_ledger(data_dir)
     except LedgerError as err:
-        for issue in err.issues:
-            click.echo(str(issue), err=True)
-        click.echo(f"{len(err.issues)} problem(s) found; the data was not modified.", err=True)
+        for line in err.lines():
+            click.echo(line, err=True)
+        follow = sum(1 for i in err.issues if i.cause)
+        more = f" (and {follow} that follow from them)" if follow else ""
+        click.echo(f"{len(err.issues) - follow} problem(s) found{more}; the data was not modified.", err=True)
         sys.exit(1)
 
 

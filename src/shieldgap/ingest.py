@@ -20,8 +20,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
+from . import files
 from .fields import ARTICLES, OUTLET_TYPES
 from .io_utils import atomic_write_new
 from .paths import DataPaths
@@ -32,12 +31,8 @@ SUPPORTED = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "m
 UNIDENTIFIED_OUTLET = "Unidentified news outlet"
 MAX_ID_LEN = 60
 
-try:  # libyaml when available: ten times faster on large corpora
-    _Dumper = yaml.CSafeDumper
-    _Loader = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover
-    _Dumper = yaml.SafeDumper
-    _Loader = yaml.SafeLoader
+MAX_INPUT_BYTES = 20 * 2**20  # an input file (an HTML page with its markup)
+MAX_BODY_CHARS = 1_000_000  # an article's text (about 150,000 words)
 
 
 class IngestError(Exception):
@@ -145,21 +140,20 @@ def _html_extract(html: str, name: str) -> tuple[str, dict]:
     return text + "\n", meta
 
 
-def _markdown_front_matter(text: str) -> tuple[dict, str]:
+def _markdown_front_matter(text: str, name: str) -> tuple[dict, str]:
     """A Markdown input's own front matter (title, date, url...) and the rest of the text."""
-    if text.startswith("---\n"):
-        end = text.find("\n---\n", 4)
-        if end != -1:
-            try:
-                meta = yaml.load(text[4:end + 1], Loader=_Loader)
-            except yaml.YAMLError:
-                meta = None
-            if isinstance(meta, dict):
-                return {str(k): v for k, v in meta.items()}, text[end + 5:]
+    parts = files.split_front_matter(text)
+    if parts is None:
+        return {}, text
+    try:
+        meta = files.load_yaml(parts[0], name, "front matter")
+    except files.FileProblem as exc:
+        raise IngestError(str(exc)) from None
+    if isinstance(meta, dict):
+        return {str(k): v for k, v in meta.items()}, parts[1]
     return {}, text
 
 
-# ----------------------------------------------------------------------------- inference
 _MONTHS = ("january february march april may june july august september october november december").split()
 _MON = r"(?P<mon>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 _DATE_PATTERNS = [
@@ -252,16 +246,16 @@ def prepare(path: Path, opts: Options | None = None) -> Prepared:
         raise IngestError(f"{name}: unsupported file type '{path.suffix or '(none)'}' "
                           f"(supported: {', '.join(sorted(SUPPORTED))})")
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise IngestError(f"{name}: cannot be read ({exc.strerror or exc})") from exc
+        raw = files.read_bytes(path, MAX_INPUT_BYTES, name)
+    except files.FileProblem as exc:
+        raise IngestError(str(exc)) from None
     text, warnings = decode(raw, name)
 
     page: dict = {}
     if kind == "html":
         body, page = _html_extract(text, name)
     elif kind == "markdown":
-        page, body = _markdown_front_matter(text)
+        page, body = _markdown_front_matter(text, name)
         page = {k: v for k, v in page.items() if k in ("title", "date", "published", "url", "outlet", "author")}
         if "published" in page and "date" not in page:
             page["date"] = page.pop("published")
@@ -269,6 +263,9 @@ def prepare(path: Path, opts: Options | None = None) -> Prepared:
         body = text
     if not body.strip():
         raise IngestError(f"{name}: the file has no text (only whitespace or front matter)")
+    if len(body) > MAX_BODY_CHARS:
+        raise IngestError(f"{name}: the text is {len(body):,} characters; an article is at most {MAX_BODY_CHARS:,} "
+                          "(split it, or add the part that is the article)")
     if looks_binary(body.encode("utf-8", "replace")):
         raise IngestError(f"{name}: the text contains control characters; it does not look like an article")
 
@@ -358,7 +355,7 @@ def prepare(path: Path, opts: Options | None = None) -> Prepared:
         meta["language"] = detect_language(body)
         inferred.append("language")
     meta["source_file"] = path.name
-    meta["body_sha256"] = hashlib.sha256(body.encode("utf-8")).hexdigest()
+    meta["body_sha256"] = files.body_hash(body)
     meta["curated"] = False
     meta["inferred"] = inferred
     prep = Prepared(path, body, meta, warnings)
@@ -374,105 +371,88 @@ def render_article(article_id: str, meta: dict, body: str) -> str:
     for f in ARTICLES.fields:
         if f.name != "id" and f.name in meta:
             ordered[f.name] = meta[f.name]
-    front = yaml.dump(ordered, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=110,
-                      default_flow_style=None)
-    return f"---\n{front}---\n{body}"
-
-
-def split_body(text: str) -> str | None:
-    if not text.startswith("---\n"):
-        return None
-    end = text.find("\n---\n", 4)
-    return None if end == -1 else text[end + 5:]
+    return files.join_front_matter(ordered, body)
 
 
 INDEX_FILE = "article_index.json"
+INDEX_VERSION = "article-index-2"
 
 
-def existing_articles(paths: DataPaths) -> tuple[dict[str, str], set[str]]:
-    """{normalized-text hash: article id} of the articles present, and the ids taken.
+def existing_articles(paths: DataPaths) -> tuple[dict[str, str], set[str], files.StatCache]:
+    """{normalized-text hash: article id} of the articles present, the ids taken, and the index.
 
-    The hashes are cached in ``data/derived/article_index.json`` by file size and modification time,
-    so adding one article to a large corpus does not re-read every file.
+    The hashes are kept in ``data/derived/article_index.json`` (a :class:`files.StatCache`), so adding
+    one article to a large corpus does not re-read every file; a record that does not match the file's
+    size, times and inode (a planted or copied index) is recomputed.
     """
-    import json
-
     hashes: dict[str, str] = {}
     ids: set[str] = set()
+    index = files.StatCache(paths.derived / INDEX_FILE, INDEX_VERSION)
     if not paths.articles.is_dir():
-        return hashes, ids
-    index_path = paths.derived / INDEX_FILE
-    try:
-        old = json.loads(index_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        old = {}
-    new = {}
+        return hashes, ids, index
+    names = []
     with os.scandir(paths.articles) as it:
         for entry in it:
-            if not entry.name.endswith(".md") or entry.name.startswith("."):
+            if not entry.name.endswith(".md") or entry.name.startswith(".") or not entry.is_file(follow_symlinks=False):
                 continue
             article_id = entry.name[:-3]
             ids.add(article_id)
-            st = entry.stat()
-            hit = old.get(entry.name)
-            if hit and hit[0] == st.st_size and hit[1] == st.st_mtime_ns:
-                h = hit[2]
-            else:
+            st = entry.stat(follow_symlinks=False)
+            hit = index.lookup(entry.name, st)
+            h = hit.get("norm") if hit else None
+            if not isinstance(h, str):
                 try:
-                    body = split_body(Path(entry.path).read_bytes().decode("utf-8", "replace"))
-                except OSError:
+                    parts = files.split_front_matter(files.read_text(Path(entry.path), files.MAX_ARTICLE_BYTES))
+                except files.FileProblem:
+                    continue  # reported by `shieldgap check`
+                if parts is None:
                     continue
-                if body is None:
-                    continue
-                h = norm_hash(body)
-            new[entry.name] = [st.st_size, st.st_mtime_ns, h]
+                h = norm_hash(parts[1])
+                index.store(entry.name, st, norm=h)
+            names.append(entry.name)
             hashes.setdefault(h, article_id)
-    _write_index(paths, new)
-    return hashes, ids
-
-
-def _write_index(paths: DataPaths, index: dict) -> None:
-    import json
-
-    from .io_utils import atomic_write_text
-
-    try:
-        atomic_write_text(paths.derived / INDEX_FILE, json.dumps(index, separators=(",", ":")))
-    except OSError:
-        pass
-
-
-def _index_added(paths: DataPaths, added: list[tuple[Path, str]]) -> None:
-    """Record the articles just written in the duplicate index."""
-    import json
-
-    try:
-        index = json.loads((paths.derived / INDEX_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return
-    for target, h in added:
-        st = target.stat()
-        index[target.name] = [st.st_size, st.st_mtime_ns, h]
-    _write_index(paths, index)
+    index.keep_only(names)
+    index.save()
+    return hashes, ids, index
 
 
 def expand_inputs(inputs) -> tuple[list[Path], list[tuple[Path, str]]]:
-    """Files to add (directories expanded, in name order) and files skipped in directories."""
-    files: list[Path] = []
+    """Files to add (directories expanded, in name order) and files skipped in directories.
+
+    Inside a directory, symbolic links are not followed: a link to a file elsewhere (``notes.txt ->
+    /etc/passwd``) or a link loop is skipped with its reason. A file named on the command line is the
+    user's explicit choice and is read where it points, if it is a regular file.
+    """
+    files_: list[Path] = []
     skipped: list[tuple[Path, str]] = []
     for item in inputs:
+        if not str(item).strip():
+            raise IngestError("an empty path was given; name the files or folders to add")
         p = Path(item)
         if p.is_dir():
-            for child in sorted(p.rglob("*")):
-                if not child.is_file() or any(part.startswith(".") for part in child.relative_to(p).parts):
+            found = []
+            for root, dirs, names in os.walk(p, followlinks=False):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for d in dirs:
+                    if Path(root, d).is_symlink():
+                        skipped.append((Path(root, d), "a symbolic link to a folder (not followed)"))
+                found += [Path(root, n) for n in names if not n.startswith(".")]
+            dirs_links = {s for s, _ in skipped}
+            for child in sorted(found):
+                if child in dirs_links:
                     continue
-                if child.suffix.lower() in SUPPORTED:
-                    files.append(child)
+                if child.is_symlink():
+                    skipped.append((child, "a symbolic link (not followed inside a folder; name it directly to add "
+                                           "what it points to)"))
+                elif not child.is_file():
+                    skipped.append((child, "not a regular file"))
+                elif child.suffix.lower() in SUPPORTED:
+                    files_.append(child)
                 else:
                     skipped.append((child, f"unsupported file type '{child.suffix or '(none)'}'"))
         else:
-            files.append(p)
-    return files, skipped
+            files_.append(p)
+    return files_, skipped
 
 
 def _prepare_safe(args):
@@ -487,17 +467,17 @@ def add_articles(inputs, paths: DataPaths, opts: Options | None = None, *, worke
                  progress: bool = False) -> Result:
     """Add every input file (directories expanded) as a new, uncurated article."""
     opts = opts or Options()
-    files, skipped = expand_inputs(inputs)
+    found, skipped = expand_inputs(inputs)
     result = Result(skipped=skipped)
-    for f in files:
+    for f in found:
         if not f.exists():
             result.rejected.append((f, f"{f}: no such file"))
-    files = [f for f in files if f.exists()]
-    if opts.title and len(files) > 1:
+    found = [f for f in found if f.exists()]
+    if opts.title and len(found) > 1:
         raise IngestError("--title applies to one file; give one input file with it")
 
-    jobs = [(f, opts) for f in files]
-    hashes, taken = existing_articles(paths)
+    jobs = [(f, opts) for f in found]
+    hashes, taken, index = existing_articles(paths)
     written: list[tuple[Path, str]] = []
     paths.articles.mkdir(parents=True, exist_ok=True)
     pool = None
@@ -516,8 +496,10 @@ def add_articles(inputs, paths: DataPaths, opts: Options | None = None, *, worke
         if pool is not None:
             pool.terminate()
             pool.join()
+        for target, h in written:  # record the articles just written in the duplicate index
+            index.store(target.name, target.stat(follow_symlinks=False), norm=h)
         if written:
-            _index_added(paths, written)
+            index.save()
     return result
 
 

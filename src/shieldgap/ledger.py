@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
-import yaml
 
+from . import files
 from .fields import ATTACKS, CSV_TABLES, TABLES, YAML_TABLES
 from .paths import DataPaths, data_paths
 from .schema import build_schema
-from .sources import split_front_matter
 from .textmatch import QuoteIndex
 
 
@@ -29,6 +29,7 @@ class Issue:
     message: str
     row: str | None = None
     column: str | None = None
+    cause: str | None = None  # the broken file this problem follows from, if any
 
     def __str__(self) -> str:
         where = self.file
@@ -39,84 +40,85 @@ class Issue:
         return f"{where}: {self.message}"
 
 
+def summary_lines(issues: list[Issue]) -> list[str]:
+    """One line per problem, root causes first: a broken file, then "and N problems that follow from it"
+    instead of every problem that only exists because that file could not be read."""
+    follow = Counter(i.cause for i in issues if i.cause)
+    roots = sorted((i for i in issues if not i.cause), key=lambda i: i.row is not None)  # stable: files first
+    lines = []
+    for issue in roots:
+        lines.append(str(issue))
+        n = follow.pop(issue.file, 0) if issue.row is None else 0
+        if n:
+            lines.append(f"{issue.file}: and {n} problem{'s' if n > 1 else ''} that follow{'' if n > 1 else 's'} "
+                         "from it (fix this file first)")
+    lines += [str(i) for i in issues if i.cause in follow]
+    return lines
+
+
 class LedgerError(Exception):
     def __init__(self, issues: list[Issue]):
         self.issues = issues
-        super().__init__("\n".join(str(i) for i in issues))
+        super().__init__("\n".join(summary_lines(issues)))
+
+    def lines(self) -> list[str]:
+        return summary_lines(self.issues)
 
 
 # ----------------------------------------------------------------------------- reading
-def read_text(path: Path, paths: DataPaths, issues: list[Issue]) -> str | None:
+def _read(path: Path, paths: DataPaths, issues: list[Issue], parse, limit: int = files.MAX_TABLE_BYTES):
+    """``parse(text, where)`` of the file at ``path`` through the file layer; None (and an issue) on failure."""
+    where = paths.rel(path)
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        issues.append(Issue(paths.rel(path), "file is missing"))
-        return None
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        issues.append(Issue(paths.rel(path), f"not valid UTF-8: byte 0x{raw[exc.start]:02x} at byte offset {exc.start} "
-                                              "(save the file as UTF-8)"))
+        return parse(files.read_text(path, limit, where), where)
+    except files.FileProblem as exc:
+        issues.append(Issue(exc.where, exc.message))
         return None
 
 
-def body_hash(body: str) -> str:
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+def _plain(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-def read_articles(paths: DataPaths, issues: list[Issue]) -> pd.DataFrame:
+def read_articles(paths: DataPaths, issues: list[Issue], broken: set[str]) -> pd.DataFrame:
     rows = []
-    files = sorted(paths.articles.glob("*.md")) if paths.articles.is_dir() else []
-    if not files:
+    found = sorted(paths.articles.glob("*.md")) if paths.articles.is_dir() else []
+    if not found:
         issues.append(Issue(paths.rel(paths.articles), "no article files (*.md) found"))
-    for path in files:
-        text = read_text(path, paths, issues)
-        if text is None:
+    for path in found:
+        art = _read(path, paths, issues, files.parse_article, files.MAX_ARTICLE_BYTES)
+        if art is None:
+            broken.add(path.stem)
             continue
-        parts = split_front_matter(text)
-        if parts is None:
-            issues.append(Issue(paths.rel(path), "no YAML front matter (the file must start with '---' and a closing '---' line)"))
-            continue
-        try:
-            meta = yaml.safe_load(parts[0])
-        except yaml.YAMLError as exc:
-            issues.append(Issue(paths.rel(path), f"front matter is not valid YAML: {exc}".replace("\n", " ")))
-            continue
-        if not isinstance(meta, dict):
-            issues.append(Issue(paths.rel(path), "front matter is not a mapping of fields"))
-            continue
-        meta = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in meta.items()}
+        meta = {k: _plain(v) for k, v in art.meta.items()}
         meta["_file"] = path
-        meta["body"] = parts[1]
+        meta["body"] = art.body
         rows.append(meta)
     return pd.DataFrame(rows)
 
 
-def read_csv(path: Path, paths: DataPaths, issues: list[Issue], columns: list[str]) -> pd.DataFrame:
-    text = read_text(path, paths, issues)
-    if text is None:
-        return pd.DataFrame(columns=columns)
-    try:
-        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        issues.append(Issue(paths.rel(path), f"not a readable CSV file: {exc}".replace("\n", " ")))
-        return pd.DataFrame(columns=columns)
-    return df.astype(object)
+def read_csv(path: Path, paths: DataPaths, issues: list[Issue], columns: list[str]) -> pd.DataFrame | None:
+    def parse(text: str, where: str) -> pd.DataFrame:
+        if not text.strip():
+            raise files.FileProblem(where, f"is empty; it needs at least the header line ({','.join(columns)})")
+        try:
+            df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+            raise files.FileProblem(where, " ".join(f"not a readable CSV file: {exc}".split())) from None
+        return df.astype(object)
+
+    return _read(path, paths, issues, parse)
 
 
-def read_yaml_table(path: Path, paths: DataPaths, issues: list[Issue]) -> pd.DataFrame:
-    text = read_text(path, paths, issues)
-    if text is None:
-        return pd.DataFrame()
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        issues.append(Issue(paths.rel(path), f"not valid YAML: {exc}".replace("\n", " ")))
-        return pd.DataFrame()
-    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
-        issues.append(Issue(paths.rel(path), "must be a mapping of id -> fields"))
-        return pd.DataFrame()
-    return pd.DataFrame([{"id": str(k), **v} for k, v in data.items()])
+def read_yaml_table(path: Path, paths: DataPaths, issues: list[Issue]) -> pd.DataFrame | None:
+    def parse(text: str, where: str) -> pd.DataFrame:
+        data = files.load_yaml(text, where)
+        if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+            raise files.FileProblem(where, "must be a mapping of id -> fields")
+        return pd.DataFrame([{"id": str(k), **{str(f): _plain(v) for f, v in fields.items()}}
+                             for k, fields in data.items()])
+
+    return _read(path, paths, issues, parse)
 
 
 # ----------------------------------------------------------------------------- validation
@@ -140,7 +142,12 @@ def _file_of(table: str, df: pd.DataFrame, index, paths: DataPaths) -> str:
 
 
 def validate_frame(table: str, df: pd.DataFrame, paths: DataPaths, issues: list[Issue],
-                   refs: dict[str, set[str]], extra: dict[str, list[pa.Check]] | None = None) -> None:
+                   refs: dict[str, set[str]], extra: dict[str, list[pa.Check]] | None = None,
+                   broken: dict[str, str] | None = None) -> None:
+    """Validate ``df`` against its generated schema; each failure becomes an Issue. ``broken`` maps a table
+    name, or ``article:<id>``, to the file that could not be read: failures that only follow from it (a
+    reference to a table that could not be read, any problem in a row of a broken article) name it as cause."""
+    broken = broken or {}
     schema = build_schema(TABLES[table], refs)
     for column, checks in (extra or {}).items():
         if column in schema.columns:
@@ -164,10 +171,26 @@ def validate_frame(table: str, df: pd.DataFrame, paths: DataPaths, issues: list[
                 value = case.failure_case
                 shown = repr(value) if not isinstance(value, str) or len(value) < 80 else repr(value[:77] + "...")
                 msg = f"{check} (value {shown})"
-            issue = Issue(_file_of(table, df, index, paths), msg, _row_label(table, df, index), column)
+            issue = Issue(_file_of(table, df, index, paths), msg, _row_label(table, df, index), column,
+                          _cause(table, df, index, column, broken))
             if str(issue) not in seen:
                 seen.add(str(issue))
                 issues.append(issue)
+
+
+def _cause(table: str, df: pd.DataFrame, index, column: str | None, broken: dict[str, str]) -> str | None:
+    if not broken:
+        return None
+    if index is not None and index in df.index and "article_id" in df.columns:
+        cause = broken.get(f"article:{df.at[index, 'article_id']}")
+        if cause:
+            return cause
+    if column and column in TABLES[table].columns:
+        ref = TABLES[table].get(column).ref
+        for target in (ref or "").split("|"):
+            if target in broken:
+                return broken[target]
+    return None
 
 
 # ----------------------------------------------------------------------------- the ledger
@@ -194,8 +217,8 @@ class Ledger:
 def data_fingerprint(paths: DataPaths) -> str:
     """SHA-256 over the curated files (articles, YAML and CSV tables), in a stable order."""
     h = hashlib.sha256()
-    files = sorted(paths.articles.glob("*.md")) + [paths.data / TABLES[t].file for t in (*YAML_TABLES, *CSV_TABLES)]
-    for path in files:
+    found = sorted(paths.articles.glob("*.md")) + [paths.data / TABLES[t].file for t in (*YAML_TABLES, *CSV_TABLES)]
+    for path in found:
         if path.is_file():
             h.update(paths.rel(path).encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
@@ -208,19 +231,11 @@ def _span_check(df: pd.DataFrame, indexes: dict[str, QuoteIndex], spans: dict) -
         ok = []
         for i, quote in s.items():
             art = df.at[i, "article_id"]
-            occ = str(df.at[i, "occurrence"]).strip() if "occurrence" in df.columns else ""
             if art not in indexes or not isinstance(quote, str) or not quote.strip():
                 ok.append(True)  # reported by the reference / required checks
                 continue
-            found = indexes[art].find_all(quote)
-            wanted = int(occ) if occ.isdigit() else None
-            if (wanted is None and len(found) == 1) or (wanted is not None and 1 <= wanted <= len(found)):
-                occ = wanted or 1
-                spans[i] = found[occ - 1]
-                ok.append(True)
-            else:
-                spans[i] = None
-                ok.append(False)
+            spans[i] = indexes[art].locate(quote, df.at[i, "occurrence"] if "occurrence" in df.columns else None)
+            ok.append(spans[i] is not None)
         return pd.Series(ok, index=s.index)
 
     return [pa.Check(locate, error="quote not found verbatim in its article (or found more than once: lengthen it "
@@ -230,11 +245,19 @@ def _span_check(df: pd.DataFrame, indexes: dict[str, QuoteIndex], spans: dict) -
 def load_ledger(data_dir=None, *, paths: DataPaths | None = None) -> Ledger:
     paths = paths or data_paths(data_dir)
     issues: list[Issue] = []
+    broken_ids: set[str] = set()
 
-    articles = read_articles(paths, issues)
-    themes = read_yaml_table(paths.themes, paths, issues)
-    actors = read_yaml_table(paths.actors, paths, issues)
-    tables = {t: read_csv(paths.data / TABLES[t].file, paths, issues, TABLES[t].columns) for t in CSV_TABLES}
+    articles = read_articles(paths, issues, broken_ids)
+    broken = {f"article:{stem}": paths.rel(paths.articles / f"{stem}.md") for stem in broken_ids}
+    loaded = {"themes": read_yaml_table(paths.themes, paths, issues),
+              "actors": read_yaml_table(paths.actors, paths, issues)}
+    loaded |= {t: read_csv(paths.data / TABLES[t].file, paths, issues, TABLES[t].columns) for t in CSV_TABLES}
+    for name, df in loaded.items():
+        if df is None:  # could not be read: reported once, and what follows from it is counted, not listed
+            broken[name] = paths.rel(paths.data / TABLES[name].file)
+            loaded[name] = pd.DataFrame(columns=TABLES[name].columns)
+    themes, actors = loaded["themes"], loaded["actors"]
+    tables = {t: loaded[t] for t in CSV_TABLES}
 
     def ids(df: pd.DataFrame, col: str) -> set[str]:
         return set(df[col].astype(str)) if col in df.columns else set()
@@ -251,23 +274,24 @@ def load_ledger(data_dir=None, *, paths: DataPaths | None = None) -> Ledger:
             rel = paths.rel(a["_file"])
             if isinstance(a.get("id"), str) and a["id"] != a["_file"].stem:
                 issues.append(Issue(rel, f"id '{a['id']}' does not match the file name '{a['_file'].stem}'", None, "id"))
-            if isinstance(a.get("body_sha256"), str) and a["body_sha256"] != body_hash(a["body"]):
+            if isinstance(a.get("body_sha256"), str) and a["body_sha256"] != files.body_hash(a["body"]):
                 issues.append(Issue(rel, "the body has changed since it was recorded (its SHA-256 differs from "
                                          "body_sha256); restore the source text", None, "body_sha256"))
     for name, df in (("themes", themes), ("actors", actors)):
-        if not df.empty:
-            validate_frame(name, df, paths, issues, refs)
+        if name not in broken:
+            validate_frame(name, df, paths, issues, refs, broken=broken)
 
     indexes = {a["id"]: QuoteIndex(a["body"]) for _, a in articles.iterrows() if isinstance(a.get("id"), str)}
     claim_spans: dict = {}
     check_spans: dict = {}
-    claims = tables["claims"]
-    validate_frame("claims", claims, paths, issues, refs, {"quote": _span_check(claims, indexes, claim_spans)})
-    validate_frame("analyst_notes", tables["analyst_notes"], paths, issues, refs)
-    validate_frame("relations", tables["relations"], paths, issues, refs)
-    fc = tables["fact_checks"]
-    validate_frame("fact_checks", fc, paths, issues, refs, {"quote": _span_check(fc, indexes, check_spans)})
-    issues += _consistency(paths, claims, tables["relations"], fc)
+    claims, fc = tables["claims"], tables["fact_checks"]
+    extra = {"claims": {"quote": _span_check(claims, indexes, claim_spans)},
+             "fact_checks": {"quote": _span_check(fc, indexes, check_spans)}}
+    for name in CSV_TABLES:
+        if name not in broken:
+            validate_frame(name, tables[name], paths, issues, refs, extra.get(name), broken)
+    if not broken:
+        issues += _consistency(paths, claims, tables["relations"], fc)
 
     if issues:
         raise LedgerError(issues)

@@ -8,16 +8,23 @@ notebook, so direct ``papermill`` runs get the same messages.
 """
 from __future__ import annotations
 
+import ast
 import datetime as _dt
+import hashlib
 import json
+import keyword
+import math
+import re
 from functools import lru_cache
 from pathlib import Path
 
+from . import files
 from .fields import OUTLET_TYPES
-from .paths import DataPaths, data_paths, report_notebook
+from .paths import DataPaths, cache_dir, data_paths, report_notebook
 from .selection import claim_selected
 
 DETAIL_LEVELS = ("brief", "full")
+MAX_WEIGHT = 1e6  # a theme weight beyond this only overflows the arithmetic
 _TYPES = {"str": (str,), "int": (int,), "float": (int, float), "bool": (bool,), "list": (list, tuple), "dict": (dict,)}
 
 
@@ -33,8 +40,6 @@ def _spec_cached(path: str, mtime: float) -> dict:
     for p in inspect_notebook(path).values():
         default = p["default"]
         try:
-            import ast
-
             default = ast.literal_eval(default)
         except (ValueError, SyntaxError):
             pass
@@ -42,24 +47,48 @@ def _spec_cached(path: str, mtime: float) -> dict:
     return out
 
 
+def declared_names(notebook: Path) -> list[str]:
+    """The names the notebook's ``parameters`` cell assigns (read with ``ast``, never executed)."""
+    nb = json.loads(files.read_text(notebook, files.MAX_TABLE_BYTES))
+    for cell in nb.get("cells", []):
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            src = "".join(cell.get("source", []))
+            names = []
+            for node in ast.parse(src).body:
+                targets = [node.target] if isinstance(node, ast.AnnAssign) else getattr(node, "targets", [])
+                names += [t.id for t in targets if isinstance(t, ast.Name)]
+            return names
+    raise ParameterError(f"{notebook}: no cell tagged 'parameters'")
+
+
+def _trusted(sp, notebook: Path) -> bool:
+    """A cached spec is used only if every name is a plain identifier the notebook itself declares and every
+    type is one shieldgap knows: a planted cache cannot smuggle code into papermill's parameters cell."""
+    if not isinstance(sp, dict) or not sp:
+        return False
+    declared = set(declared_names(notebook))
+    return all(isinstance(name, str) and name.isidentifier() and not keyword.iskeyword(name) and name in declared
+               and isinstance(entry, dict) and entry.get("type") in _TYPES for name, entry in sp.items()) \
+        and set(sp) == declared
+
+
 def spec(notebook: Path | None = None) -> dict:
     """Parameter name -> {type, default, help}, from the notebook's parameters cell.
 
-    papermill's inspector is the parser; its result is cached in data/derived/ keyed by the
-    notebook's SHA-256, so a kernel need not import papermill to check its parameters.
+    papermill's inspector is the parser; its result is cached (in the project's ``.cache/``, never in a
+    data folder) keyed by the notebook's SHA-256, so a kernel need not import papermill to check its
+    parameters. A cached spec is checked against the names the notebook declares before it is used.
     """
-    import hashlib
-
     path = Path(notebook or report_notebook())
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    cache = data_paths().derived / "params_spec.json"
-    try:
-        cached = json.loads(cache.read_text(encoding="utf-8"))
-        if cached.get("notebook_sha256") == digest:
-            return cached["spec"]
-    except (OSError, ValueError, KeyError):
-        pass
+    cache = cache_dir() / f"params_spec-{path.stem}.json"
+    cached = files.read_json_cache(cache) or {}
+    if cached.get("notebook_sha256") == digest and _trusted(cached.get("spec"), path):
+        return cached["spec"]
     result = _spec_cached(str(path), path.stat().st_mtime)
+    if not _trusted(result, path):
+        raise ParameterError(f"{path}: the parameters cell must assign each parameter a plain name and one of the "
+                             f"types {', '.join(_TYPES)}")
     try:
         from .io_utils import atomic_write_text
 
@@ -79,14 +108,29 @@ def _check_type(name: str, value, expected: str) -> None:
         ok = isinstance(value, types)
     if not ok:
         raise ParameterError(f"parameter '{name}' must be of type {expected}, got {type(value).__name__} {value!r}")
+    if expected == "float" and not math.isfinite(value):
+        raise ParameterError(f"parameter '{name}' must be a finite number, got {value!r}")
+    if expected == "list":
+        bad = [v for v in value if not isinstance(v, str)]
+        if bad:
+            raise ParameterError(f"parameter '{name}' must be a list of names (text), got the item {bad[0]!r}")
+    if expected == "dict":
+        bad = [k for k in value if not isinstance(k, str)]
+        if bad:
+            raise ParameterError(f"parameter '{name}' must have names (text) as keys, got the key {bad[0]!r}")
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _check_date(name: str, value: str) -> None:
     if value:
         try:
-            _dt.date.fromisoformat(value)
+            ok = _ISO_DATE.fullmatch(value) is not None and bool(_dt.date.fromisoformat(value))
         except ValueError:
-            raise ParameterError(f"parameter '{name}' must be a date YYYY-MM-DD or empty, got {value!r}") from None
+            ok = False
+        if not ok:
+            raise ParameterError(f"parameter '{name}' must be a date YYYY-MM-DD or empty, got {value!r}")
 
 
 def validate(overrides: dict, *, notebook: Path | None = None, paths: DataPaths | None = None,
@@ -115,6 +159,10 @@ def validate(overrides: dict, *, notebook: Path | None = None, paths: DataPaths 
     for t, w in weights.items():
         if isinstance(w, bool) or not isinstance(w, (int, float)):
             raise ParameterError(f"weight of theme '{t}' must be a number, got {w!r}")
+        if not math.isfinite(w):
+            raise ParameterError(f"weight of theme '{t}' must be a finite number, got {w!r}")
+        if w > MAX_WEIGHT:
+            raise ParameterError(f"weight of theme '{t}' is {w:g}; weights must be at most {MAX_WEIGHT:g}")
         if w < 0:
             raise ParameterError(f"weight of theme '{t}' is negative ({w}); weights must be >= 0")
     bad = [t for t in p.get("exclude_outlet_types", []) if t not in OUTLET_TYPES]
@@ -136,6 +184,8 @@ def validate(overrides: dict, *, notebook: Path | None = None, paths: DataPaths 
         raise ParameterError(f"detail must be one of {', '.join(DETAIL_LEVELS)}, got {p['detail']!r}")
     if "n_samples" in p and not 10 <= p["n_samples"] <= 100_000:
         raise ParameterError(f"n_samples must be between 10 and 100000, got {p['n_samples']}")
+    if "seed" in p and not 0 <= p["seed"] < 2**32:
+        raise ParameterError(f"seed must be between 0 and {2**32 - 1}, got {p['seed']}")
     if "weight_spread" in p and not 0 <= p["weight_spread"] <= 3:
         raise ParameterError(f"weight_spread must be between 0 and 3, got {p['weight_spread']}")
 
@@ -147,32 +197,39 @@ def validate(overrides: dict, *, notebook: Path | None = None, paths: DataPaths 
     return p
 
 
+class _ValueLoader(files._Loader):
+    """The file layer's safe YAML, plus every finite number notation a user would type (``1e308``, YAML 1.2)."""
+
+
+_ValueLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float", re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$"),
+    list("-+0123456789."))
+
+
+def parse_value(text: str, where: str):
+    """A YAML value, read with the file layer's rules (no aliases, tags or timestamps) and YAML 1.2 numbers."""
+    try:
+        return files.load_yaml(text, where, "value", _ValueLoader)
+    except files.FileProblem as exc:
+        raise ParameterError(str(exc)) from None
+
+
 def parse_cli_value(name: str, raw: str, notebook: Path | None = None):
     """A ``-p NAME VALUE`` value: text for str parameters, YAML otherwise (lists, dicts, numbers)."""
     sp = spec(notebook)
     if name in sp and sp[name]["type"] == "str":
         return raw
-    import yaml
-
-    try:
-        return yaml.safe_load(raw)
-    except yaml.YAMLError:
-        return raw
+    return parse_value(raw, f"-p {name}")
 
 
 def load_params_file(path: Path) -> dict:
-    import yaml
-
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ParameterError(f"{path}: cannot read parameters: {exc}") from None
+        text = files.read_text(path, files.MAX_TABLE_BYTES, str(path))
+    except files.FileProblem as exc:
+        raise ParameterError(str(exc)) from None
+    data = parse_value(text, str(path))
     if data is None:
         return {}
     if not isinstance(data, dict):
         raise ParameterError(f"{path}: must be a mapping of parameter names to values")
     return data
-
-
-def describe(p: dict) -> str:
-    return json.dumps(p, ensure_ascii=False, sort_keys=True)

@@ -103,5 +103,10 @@ def reports_dir() -> Path:
     return project_root() / "reports"
 
 
+def cache_dir() -> Path:
+    """The project's own cache (never a data folder, which may come from someone else)."""
+    return project_root() / ".cache"
+
+
 def templates_dir() -> Path:
     return Path(__file__).resolve().parent / "templates"

@@ -41,7 +41,10 @@ def field_checks(f: Field, refs: dict[str, set[str]] | None = None) -> list[pa.C
     checks: list[pa.Check] = []
     if f.required:
         checks.append(pa.Check(lambda v: not _blank(v), element_wise=True, error="required value is missing"))
-    if f.dtype == "int":
+    if f.dtype == "str":
+        checks.append(pa.Check(_ok(lambda v: isinstance(v, str)), element_wise=True,
+                               error="not text (quote the value if YAML reads it as a number, list or true/false)"))
+    elif f.dtype == "int":
         checks.append(pa.Check(_ok(_is_int), element_wise=True, error="not a whole number"))
         if f.min is not None or f.max is not None:
             lo = f.min if f.min is not None else float("-inf")

@@ -1,43 +1,26 @@
-"""Light readers of the curated files (standard library + PyYAML only).
+"""Light reads of the curated files (standard library + PyYAML, through the file layer).
 
-Used where importing pandas would be wasteful — checking render parameters before a kernel
-starts — and by :mod:`shieldgap.ledger`, which builds the validated DataFrames on top of them.
+Used where importing pandas would be wasteful — checking render parameters before a kernel starts.
+A file that cannot be read raises :class:`shieldgap.files.FileProblem` naming it; full validation is
+:func:`shieldgap.ledger.load_ledger`'s job.
 """
 from __future__ import annotations
 
-import csv
-import io
-from pathlib import Path
-
-import yaml
-
+from . import files
 from .paths import DataPaths
-
-
-def split_front_matter(text: str) -> tuple[str, str] | None:
-    """(front matter YAML, body) of an article file, or None when it has no front matter."""
-    if not text.startswith("---\n"):
-        return None
-    end = text.find("\n---\n", 4)
-    if end == -1:
-        return None
-    return text[4:end + 1], text[end + 5:]
-
-
-def article_meta(path: Path) -> dict:
-    """Front matter of one article file (no validation)."""
-    parts = split_front_matter(path.read_text(encoding="utf-8"))
-    meta = yaml.safe_load(parts[0]) if parts else {}
-    meta = meta if isinstance(meta, dict) else {}
-    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in meta.items()}
 
 
 def light_ledger(paths: DataPaths) -> dict:
     """Theme ids, article metadata and claim rows, without validation or pandas."""
-    themes = yaml.safe_load(paths.themes.read_text(encoding="utf-8")) or {}
+    themes = files.read_yaml(paths.themes, paths.rel(paths.themes)) or {}
+    if not isinstance(themes, dict):
+        raise files.FileProblem(paths.rel(paths.themes), "must be a mapping of id -> fields")
     articles = {}
-    for path in sorted(paths.articles.glob("*.md")):
-        meta = article_meta(path)
-        articles[str(meta.get("id", path.stem))] = meta
-    claims = list(csv.DictReader(io.StringIO(paths.claims.read_text(encoding="utf-8"))))
+    for path in sorted(paths.articles.glob("*.md")) if paths.articles.is_dir() else []:
+        meta = files.read_article(path, paths.rel(path)).meta
+        articles[str(meta.get("id", path.stem))] = {k: v.isoformat() if hasattr(v, "isoformat") else v
+                                                    for k, v in meta.items()}
+    if not articles:
+        raise files.FileProblem(paths.rel(paths.articles), "no article files (*.md) found")
+    claims = files.read_csv_rows(paths.claims, paths.rel(paths.claims))
     return {"themes": themes, "articles": articles, "claims": claims}

@@ -62,3 +62,20 @@ class QuoteIndex:
             spans.append((start, end))
             pos = self.norm.find(q, pos + 1)
         return spans
+
+    def locate(self, quote: str, occurrence=None) -> tuple[int, int] | None:
+        """The span of ``quote``: its ``occurrence``-th match (1-based) when given, else its only match.
+        None when it is not found, found fewer times than ``occurrence``, or ambiguous without it."""
+        found = self.find_all(quote)
+        occ = str(occurrence).strip() if occurrence is not None else ""
+        if occ.isdigit():
+            n = int(occ)
+            return found[n - 1] if 1 <= n <= len(found) else None
+        return found[0] if len(found) == 1 else None
+
+    def nearest_occurrence(self, quote: str, near: int) -> int | None:
+        """The 1-based occurrence of ``quote`` closest to offset ``near`` (None when found at most once)."""
+        found = self.find_all(quote)
+        if len(found) < 2:
+            return None
+        return min(range(len(found)), key=lambda k: abs(found[k][0] - near)) + 1
