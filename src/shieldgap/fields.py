@@ -45,6 +45,7 @@ VERDICTS = {
     "misleading": "Literally defensible but gives a wrong impression.",
     "disputed": "Reported as fact, but contested by a party or not confirmed by the reference.",
     "unsupported": "Asserted without a source, and not confirmed by the reference.",
+    "simplification": "Loses detail or nuance that the reference gives, without making the statement false; not an error.",
 }
 DATE_PRECISIONS = {
     "day": "The day is known.",
@@ -65,8 +66,19 @@ CLAIM_ID = r"^C\d{3,}$"
 NOTE_ID = r"^N\d{2,}$"
 RELATION_ID = r"^R\d{3,}$"
 CHECK_ID = r"^F\d{2,}$"
+REASON_ID = r"^RS\d{2,}$"
 SLUG = r"^[a-z0-9][a-z0-9-]*[a-z0-9]$"
 THEME_ID = r"^[a-z][a-z0-9_]*$"
+EVENT_ID = r"^E\d{2,}$"
+EVENT_KINDS = {
+    "invasion": "Start of a war or an invasion.",
+    "attack": "A missile or drone attack.",
+    "incursion": "Drones or missiles entering a third country's airspace.",
+    "briefing": "A press briefing or news conference of a government or alliance.",
+    "statement": "A speech, address, interview or written statement.",
+    "meeting": "A summit, visit or meeting.",
+    "agreement": "An agreement or treaty signed.",
+}
 
 
 @dataclass(frozen=True)
@@ -133,6 +145,10 @@ ARTICLES = Table(
         Field("curated", "bool", "True when the article's claims have been curated into the ledger; "
               "false for articles added but not yet curated."),
         Field("inferred", "list", "Front-matter fields that `shieldgap add` inferred rather than was told.", required=False),
+        Field("covers", "list", "Events the article reports (ids in events.csv): two articles covering the same "
+              "briefing are not independent sources.", required=False, ref="events"),
+        Field("compilation", "bool", "True when the article compiles or recycles statements first reported "
+              "earlier, rather than reporting a new event.", required=False),
     ),
     id_field="id",
 )
@@ -178,7 +194,13 @@ CLAIMS = Table(
         Field("claim_type", "str", "Kind of statement.", allowed=CLAIM_TYPES),
         Field("quote", "str", "Verbatim words of the article that carry the claim; located in the body on every run."),
         Field("summary", "str", "One neutral sentence in the curator's words."),
-        Field("strength", "int", "Support for the claim in the sources, 1-5 by the rubric below.", min=1, max=5),
+        Field("strength", "int", "Support: how well the sources and the public record support the claim, 1-5 by "
+              "the support rubric below.", min=1, max=5),
+        Field("relevance", "int", "How directly the claim bears on the question (why allies intercepted over Israel "
+              "but not over Ukraine), 1-5 by the relevance rubric below.", min=1, max=5, required=False),
+        Field("reason_id", "str", "The reason (reasons.csv) this argument states; required for explains_gap and "
+              "challenges_gap claims, empty for context. Restatements of one point share one reason.",
+              required=False, ref="reasons"),
         Field("canonical_id", "str", "Claim id of the canonical row of this claim (itself for a first appearance); "
               "appearances of the same claim in several articles share it.", ref="claims"),
         Field("said_on", "date", "Date the statement was made, when the article tells or it is established.", required=False),
@@ -233,8 +255,40 @@ FACT_CHECKS = Table(
     id_field="check_id",
 )
 
-TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, THEMES, ACTORS, CLAIMS, ANALYST_NOTES, RELATIONS, FACT_CHECKS)}
-CSV_TABLES = ("claims", "analyst_notes", "relations", "fact_checks")
+REASONS = Table(
+    "reasons", "reasons.csv",
+    "The distinct points a reader would name: canonical claims that make the same point share one reason, so a "
+    "point restated in many articles is ranked once, with its best-supported statement.",
+    (
+        Field("reason_id", "str", "Reason id, `RS` and two or more digits.", pattern=REASON_ID, unique=True),
+        Field("theme", "str", "Theme the reason belongs to.", ref="themes"),
+        Field("stance", "str", "Side the reason takes (never context).", allowed={k: v for k, v in STANCES.items()
+                                                                                    if k != "context"}),
+        Field("statement", "str", "The reason in one sentence a reader can check, in the curator's words."),
+        Field("notes", "str", "Curator's note on what the reason includes or leaves out.", required=False),
+    ),
+    id_field="reason_id",
+)
+
+EVENTS = Table(
+    "events", "events.csv",
+    "Events the articles report or react to, each with a reference: the timeline's landmarks and the unit for "
+    "counting independent sources.",
+    (
+        Field("event_id", "str", "Event id, `E` and two or more digits.", pattern=EVENT_ID, unique=True),
+        Field("date", "date", "Date of the event (its first day)."),
+        Field("date_precision", "str", "How precise the date is.", allowed=DATE_PRECISIONS),
+        Field("kind", "str", "Kind of event.", allowed=EVENT_KINDS),
+        Field("title", "str", "Short title shown on the timeline."),
+        Field("description", "str", "One or two sentences on what happened."),
+        *_reference_fields(),
+    ),
+    id_field="event_id",
+)
+
+TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, THEMES, ACTORS, CLAIMS, ANALYST_NOTES, RELATIONS, FACT_CHECKS,
+                                                REASONS, EVENTS)}
+CSV_TABLES = ("claims", "analyst_notes", "relations", "fact_checks", "reasons", "events")
 YAML_TABLES = ("themes", "actors")
 
 STRENGTH_RUBRIC = {

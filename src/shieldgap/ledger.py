@@ -204,6 +204,8 @@ class Ledger:
     analyst_notes: pd.DataFrame
     relations: pd.DataFrame
     fact_checks: pd.DataFrame
+    reasons: pd.DataFrame
+    events: pd.DataFrame
     conflicts: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def article_body(self, article_id: str) -> str:
@@ -265,6 +267,7 @@ def load_ledger(data_dir=None, *, paths: DataPaths | None = None) -> Ledger:
     refs = {
         "articles": ids(articles, "id"), "themes": ids(themes, "id"), "actors": ids(actors, "id"),
         "claims": ids(tables["claims"], "claim_id"), "analyst_notes": ids(tables["analyst_notes"], "note_id"),
+        "reasons": ids(tables["reasons"], "reason_id"), "events": ids(tables["events"], "event_id"),
     }
 
     # Articles: front matter fields, plus id = file name and the body hash.
@@ -305,6 +308,8 @@ def load_ledger(data_dir=None, *, paths: DataPaths | None = None) -> Ledger:
         analyst_notes=_typed(tables["analyst_notes"], "analyst_notes"),
         relations=_typed(tables["relations"], "relations"),
         fact_checks=_with_spans(_typed(fc, "fact_checks"), check_spans),
+        reasons=_typed(tables["reasons"], "reasons"),
+        events=_typed(tables["events"], "events"),
     )
     from .conflicts import attribution_conflicts
 

@@ -61,6 +61,14 @@ class DataPaths:
         return self.data / "fact_checks.csv"
 
     @property
+    def reasons(self) -> Path:
+        return self.data / "reasons.csv"
+
+    @property
+    def events(self) -> Path:
+        return self.data / "events.csv"
+
+    @property
     def readme(self) -> Path:
         return self.data / "README.md"
 
