@@ -231,7 +231,7 @@ def test_paths_are_the_data_option(data_copy):
 def test_fast_english_detection_agrees_with_py3langid():
     import py3langid
 
-    from shieldgap.ingest import _clearly_english, detect_language
+    from shieldgap.infer import _clearly_english, detect_language
 
     bodies = [split_front_matter(p.read_text(encoding="utf-8"))[1] for p in sorted((DATA_DIR / "articles").glob("*.md"))]
     french = ("Le président ukrainien a déclaré que les alliés devraient abattre les missiles russes comme ils l'ont "

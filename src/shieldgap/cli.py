@@ -24,6 +24,20 @@ def _load(data_dir):
         sys.exit(1)
 
 
+def _check_writable(out_dir: Path) -> None:
+    """Refuse an output folder that cannot be written before any kernel runs (exit status 2)."""
+    import tempfile
+
+    from .params import ParameterError
+
+    try:
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=out_dir, prefix=".shieldgap-probe-"):
+            pass
+    except OSError as exc:
+        raise ParameterError(f"--out {out_dir}: cannot write there ({exc.strerror or exc})") from None
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="shieldgap")
 def main():
@@ -50,22 +64,58 @@ def check(data_dir):
     click.echo(f"Spans written to {ledger.paths.rel(out)}")
 
 
+def _export_formats() -> list[str]:
+    from .exports import FORMATS
+
+    return list(FORMATS)
+
+
 @main.command()
 @DATA_OPTION
-@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(_export_formats()), default="json", show_default=True,
+              help="json: the whole ledger; argdown: Argdown argument map; aif: Argument Interchange Format "
+                   "(AIFdb/OVA JSON); graphml: typed, weighted graph; claimreview: schema.org ClaimReview JSON-LD "
+                   "of the fact-checks.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to this file (atomically) instead of standard output.")
-def export(data_dir, fmt, out):
-    """Print the whole ledger as one JSON document."""
-    from .export import to_json
-    from .io_utils import atomic_write_text
+@click.option("-p", "--param", "params", nargs=2, multiple=True, metavar="NAME VALUE",
+              help="Select as the report does (repeatable): themes, exclude_outlets, exclude_outlet_types, date_from, "
+                   "date_to, min_strength, include_analyst_notes; VALUE is YAML for lists and numbers, e.g. "
+                   "-p themes '[geography]' -p min_strength 3. Without any, everything is exported.")
+@click.option("--params", "params_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="YAML file of selection parameters (-p options override it).")
+def export(data_dir, fmt, out, params, params_file):
+    """Export the ledger for other tools: JSON, Argdown, AIF, GraphML or ClaimReview.
 
-    text = to_json(_load(data_dir))
+    Relations are exported when both their ends are selected; fact-checks when their article and claim are.
+    """
+    from .exports import EXPORT_PARAMS
+    from .exports import export as do_export
+    from .io_utils import atomic_write_text
+    from .params import ParameterError, load_params_file, parse_cli_value, validate
+    from .paths import data_paths
+
+    selection = None
+    try:
+        overrides = load_params_file(params_file) if params_file else {}
+        for name, raw in params:
+            overrides[name] = parse_cli_value(name, raw)
+        if overrides:
+            bad = sorted(set(overrides) - set(EXPORT_PARAMS))
+            if bad:
+                raise ParameterError(f"parameter(s) {', '.join(bad)} do not apply to exports "
+                                     f"(selection parameters: {', '.join(EXPORT_PARAMS)})")
+            full = validate(overrides, paths=data_paths(data_dir))
+            selection = {k: full[k] for k in EXPORT_PARAMS if k in full}
+    except ParameterError as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(2)
+    text = do_export(fmt, _load(data_dir), selection)
     if out:
-        atomic_write_text(out, text + "\n")
+        atomic_write_text(out, text)
         click.echo(f"Wrote {out}", err=True)
     else:
-        click.echo(text)
+        click.echo(text, nl=False)
 
 
 @main.command()
@@ -106,20 +156,27 @@ def docs(data_dir, check_only):
 @DATA_OPTION
 def render(formats, params, params_file, out_dir, pdf_engine, data_dir):
     """Execute notebooks/report.ipynb with papermill and write report.html / report.pdf."""
+    from .files import FileProblem
     from .params import ParameterError, load_params_file, parse_cli_value
-    from .render import RenderError
+    from .render import FORMATS, RenderError
     from .render import render as do_render
 
     try:
+        wanted = [f.strip() for f in formats.split(",") if f.strip()]
+        bad = [f for f in wanted if f not in FORMATS]
+        if bad or not wanted:
+            raise ParameterError(f"--format: unknown format(s) {', '.join(bad) or '(none)'}; "
+                                 f"choose from {', '.join(FORMATS)}")
         overrides = load_params_file(params_file) if params_file else {}
         for name, raw in params:
             overrides[name] = parse_cli_value(name, raw)
-        result = do_render(overrides, [f.strip() for f in formats.split(",") if f.strip()], out_dir, pdf_engine,
-                           log=lambda m: click.echo(m), data_dir=data_dir)
+        if out_dir is not None:
+            _check_writable(out_dir)
+        result = do_render(overrides, wanted, out_dir, pdf_engine, log=lambda m: click.echo(m), data_dir=data_dir)
     except ParameterError as err:
         click.echo(f"error: {err}", err=True)
         sys.exit(2)
-    except RenderError as err:
+    except (RenderError, FileProblem) as err:
         click.echo(f"error: {err}", err=True)
         sys.exit(1)
     t = result["timings"]

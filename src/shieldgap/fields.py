@@ -291,6 +291,17 @@ TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, THEMES, ACTORS, CLAIMS
 CSV_TABLES = ("claims", "analyst_notes", "relations", "fact_checks", "reasons", "events")
 YAML_TABLES = ("themes", "actors")
 
+RELEVANCE_RUBRIC = {
+    5: "Names a difference between the two cases that directly explains, or directly disputes, why allies "
+       "intercepted over Israel but not over Ukraine.",
+    4: "Bears on intercepting over Ukraine (or over Israel) specifically, without drawing the comparison itself.",
+    3: "Bears on the wider question of Western military involvement or air-defence support, of which "
+       "interception is one part.",
+    2: "Background a reader needs to weigh an argument, not itself an argument about interception.",
+    1: "About another question (arms transfers, aid politics, Iron Dome exports) that only touches interception.",
+}
+
+#: Support rubric (the ``strength`` column of claims and analyst notes): how well a statement is supported.
 STRENGTH_RUBRIC = {
     5: "A verifiable fact, or an on-record statement of policy by the official responsible for it; specific, "
        "and corroborated by another article or the public record.",

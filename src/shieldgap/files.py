@@ -175,7 +175,7 @@ _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 def dump_yaml(data) -> str:
-    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=110, default_flow_style=None)
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=110, default_flow_style=False)
 
 
 # ----------------------------------------------------------------------------- articles
@@ -282,7 +282,8 @@ class StatCache:
         self.version = version
         data = read_json_cache(self.path) or {}
         files = data.get("files") if data.get("version") == version else None
-        self.files: dict[str, dict] = {k: v for k, v in (files or {}).items()
+        files = files if isinstance(files, dict) else {}  # a wrongly typed cache is an empty one
+        self.files: dict[str, dict] = {k: v for k, v in files.items()
                                        if isinstance(k, str) and isinstance(v, dict) and isinstance(v.get("key"), list)}
         self.extra: dict = {k: v for k, v in data.items() if k not in ("version", "files")} \
             if data.get("version") == version else {}

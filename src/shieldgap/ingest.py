@@ -16,7 +16,6 @@ import datetime as _dt
 import hashlib
 import os
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,18 +23,19 @@ from . import files
 from .fields import ARTICLES, OUTLET_TYPES
 from .io_utils import atomic_write_new
 from .paths import DataPaths
+from .extract import ExtractError, decode, html_extract, looks_binary, markdown_front_matter
+from .infer import detect_language, find_date, slugify, title_from_text
 from .textmatch import normalize
 
 SUPPORTED = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
              ".html": "html", ".htm": "html"}
 UNIDENTIFIED_OUTLET = "Unidentified news outlet"
-MAX_ID_LEN = 60
 
 MAX_INPUT_BYTES = 20 * 2**20  # an input file (an HTML page with its markup)
 MAX_BODY_CHARS = 1_000_000  # an article's text (about 150,000 words)
 
 
-class IngestError(Exception):
+class IngestError(ExtractError):
     """An input that cannot become an article; the message names the file and why."""
 
 
@@ -85,159 +85,10 @@ def norm_hash(body: str) -> str:
     return hashlib.sha256(normalize(body).encode("utf-8")).hexdigest()
 
 
-_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
-_NON_CONTROL_BYTES = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
-
-
-def looks_binary(raw: bytes) -> bool:
-    head = raw[:8192]
-    if b"\x00" in head:
-        return True
-    if not head:
-        return False
-    controls = len(head.translate(None, _NON_CONTROL_BYTES))  # the control bytes that remain
-    return controls / len(head) > 0.05
-
-
-def decode(raw: bytes, name: str) -> tuple[str, list[str]]:
-    """Text of ``raw`` and any warnings; raises IngestError for binary or undecodable input."""
-    if not raw.strip():
-        raise IngestError(f"{name}: the file is empty")
-    if looks_binary(raw):
-        raise IngestError(f"{name}: looks like a binary file (NUL or control bytes), not text; "
-                          "convert it to .txt, .md or .html first")
-    try:
-        text = raw.decode("utf-8-sig")
-        return text, []
-    except UnicodeDecodeError as exc:
-        first_bad = exc.start
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(raw).best()
-    if best is None or best.encoding is None:
-        raise IngestError(f"{name}: not valid UTF-8 (byte 0x{raw[first_bad]:02x} at offset {first_bad}) and no "
-                          "other text encoding fits; save it as UTF-8")
-    text = str(best)
-    if looks_binary(text.encode("utf-8", "replace")) or "\ufffd" in text:
-        raise IngestError(f"{name}: not decodable as text (best guess {best.encoding} yields garbage); save it as UTF-8")
-    return text, [f"{name}: not UTF-8; decoded as {best.encoding} (check accented letters and quotes in the body)"]
-
-
-def _html_extract(html: str, name: str) -> tuple[str, dict]:
-    """Main text of an HTML page (navigation, scripts, styles, footers dropped) and its metadata."""
-    import trafilatura
-
-    doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False,
-                                      include_images=False, include_links=False)
-    text = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
-    if len(text.split()) < 8:  # a menu or a cookie banner is not an article
-        raise IngestError(f"{name}: no article text found in the HTML page (only navigation, scripts or markup)")
-    meta = {}
-    for key in ("title", "date", "sitename", "url", "author"):
-        value = getattr(doc, key, None)
-        if isinstance(value, str) and value.strip():
-            meta[key] = value.strip()
-    return text + "\n", meta
-
-
-def _markdown_front_matter(text: str, name: str) -> tuple[dict, str]:
-    """A Markdown input's own front matter (title, date, url...) and the rest of the text."""
-    parts = files.split_front_matter(text)
-    if parts is None:
-        return {}, text
-    try:
-        meta = files.load_yaml(parts[0], name, "front matter")
-    except files.FileProblem as exc:
-        raise IngestError(str(exc)) from None
-    if isinstance(meta, dict):
-        return {str(k): v for k, v in meta.items()}, parts[1]
-    return {}, text
-
-
-_MONTHS = ("january february march april may june july august september october november december").split()
-_MON = r"(?P<mon>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
-_DATE_PATTERNS = [
-    re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b"),
-    re.compile(r"\b(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+" + _MON + r",?\s+(?P<y>(?:19|20)\d\d)\b", re.I),
-    re.compile(r"\b" + _MON + r"\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b", re.I),
-]
-
-
-def find_date(text: str) -> tuple[str, str] | None:
-    """The first full date stated in ``text``: (YYYY-MM-DD, the words it was read from)."""
-    found = []
-    for rx in _DATE_PATTERNS:
-        for m in rx.finditer(text):
-            g = m.groupdict()
-            month = int(g["m"]) if g.get("m") else next(i for i, n in enumerate(_MONTHS, 1)
-                                                          if n.startswith(g["mon"].lower()[:3]))
-            try:
-                day = _dt.date(int(g["y"]), month, int(g["d"]))
-            except ValueError:
-                continue
-            found.append((m.start(), day.isoformat(), m.group(0)))
-    if not found:
-        return None
-    _, iso, words = min(found)
-    return iso, words
-
-
-def slugify(title: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii").lower()
-    words = re.findall(r"[a-z0-9]+", ascii_text)
-    slug = ""
-    for w in words:
-        candidate = f"{slug}-{w}" if slug else w
-        if len(candidate) > MAX_ID_LEN:
-            break
-        slug = candidate
-    if len(slug) < 2:
-        slug = "article"
-    return slug
-
-
-# English function words. A text of 20 words or more in which they make a quarter of the words and
-# "the" alone 2% (once at least) is English for any language identifier; such texts skip loading py3langid's model
-# (0.8 s) and its byte-by-byte scoring (2-3 ms an article). Anything else goes to py3langid.
-_EN_MARKERS = frozenset("the and of to that is was for with on said it as by have has would not are be this "
-                        "from they he she we which will were been their at an or but".split())
-_ASCII_WORD_RX = re.compile(r"[a-z]+")
-
-
-def _clearly_english(text: str) -> bool:
-    words = _ASCII_WORD_RX.findall(text.lower())
-    if len(words) < 20:
-        return False
-    markers = sum(1 for w in words if w in _EN_MARKERS)
-    return markers >= 0.25 * len(words) and words.count("the") >= max(1.0, 0.02 * len(words)) \
-        and sum(1 for ch in text if ord(ch) > 127 and ch.isalpha()) <= 0.01 * len(text)
-
-
-def detect_language(text: str) -> str:
-    sample = text[:5000]
-    if _clearly_english(sample):
-        return "en"
-    import py3langid
-
-    lang, _ = py3langid.classify(sample)
-    return lang if re.fullmatch(r"[a-z]{2}", lang or "") else "en"
-
-
-def _title_from_text(body: str) -> tuple[str, str]:
-    """(title, title_basis) from the first non-empty line of the body."""
-    for line in body.splitlines():
-        line = line.strip().lstrip("#").strip()
-        if line:
-            if len(line) <= 200:
-                return line, "inferred: first line of the source text"
-            cut = line[:160].rsplit(" ", 1)[0].rstrip(",;:")
-            return cut + "...", "inferred: first words of the source text (it has no headline)"
-    return "Untitled article", "inferred: the text has no headline"
-
-
 # ----------------------------------------------------------------------------- preparing one input
 def prepare(path: Path, opts: Options | None = None) -> Prepared:
-    """Read, decode, extract and describe one input file. Raises IngestError."""
+    """Read, decode, extract and describe one input file. Raises IngestError (or the ExtractError of
+    :mod:`shieldgap.extract`, its base class)."""
     opts = opts or Options()
     path = Path(path)
     name = str(path)
@@ -253,9 +104,9 @@ def prepare(path: Path, opts: Options | None = None) -> Prepared:
 
     page: dict = {}
     if kind == "html":
-        body, page = _html_extract(text, name)
+        body, page = html_extract(text, name)
     elif kind == "markdown":
-        page, body = _markdown_front_matter(text, name)
+        page, body = markdown_front_matter(text, name)
         page = {k: v for k, v in page.items() if k in ("title", "date", "published", "url", "outlet", "author")}
         if "published" in page and "date" not in page:
             page["date"] = page.pop("published")
@@ -279,7 +130,7 @@ def prepare(path: Path, opts: Options | None = None) -> Prepared:
         meta["title_basis"] = "stated: the page's title" if kind == "html" else "stated: the file's front matter"
         inferred.append("title")
     else:
-        meta["title"], meta["title_basis"] = _title_from_text(body)
+        meta["title"], meta["title_basis"] = title_from_text(body)
         inferred.append("title")
     # Outlet
     if opts.outlet:
@@ -459,8 +310,8 @@ def _prepare_safe(args):
     path, opts = args
     try:
         return prepare(path, opts)
-    except IngestError as exc:
-        return exc
+    except ExtractError as exc:  # IngestError is one too
+        return exc if isinstance(exc, IngestError) else IngestError(str(exc))
 
 
 def add_articles(inputs, paths: DataPaths, opts: Options | None = None, *, workers: int = 1,

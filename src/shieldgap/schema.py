@@ -11,7 +11,7 @@ from datetime import date
 import pandas as pd
 import pandera.pandas as pa
 
-from .fields import OUTLET_ACTOR, STRENGTH_RUBRIC, TABLES, Field, Table
+from .fields import OUTLET_ACTOR, RELEVANCE_RUBRIC, STRENGTH_RUBRIC, TABLES, Field, Table
 
 
 def _blank(v) -> bool:
@@ -74,8 +74,12 @@ def field_checks(f: Field, refs: dict[str, set[str]] | None = None) -> list[pa.C
         if f.ref == "actors":
             ids = ids | {OUTLET_ACTOR}
         names = " or ".join(TABLES[t].file for t in f.ref.split("|"))
-        checks.append(pa.Check(_ok(lambda v: v in ids), element_wise=True,
-                               error=f"refers to an id not defined in {names}"))
+        if f.dtype == "list":
+            checks.append(pa.Check(_ok(lambda v: not isinstance(v, list) or all(x in ids for x in v)),
+                                   element_wise=True, error=f"lists an id not defined in {names}"))
+        else:
+            checks.append(pa.Check(_ok(lambda v: v in ids), element_wise=True,
+                                   error=f"refers to an id not defined in {names}"))
     return checks
 
 
@@ -131,9 +135,13 @@ def data_dictionary() -> str:
                     lines.append(f"Values of `{f.name}`: " + "; ".join(f"`{k}`: {v.rstrip('.')}" for k, v in f.allowed.items()) + ".")
                     lines.append("")
         lines.append("")
-    lines += ["### Strength rubric (`strength`, 1-5)", "",
-              "Strength rates how well a claim is supported as stated in the sources, not whether the curator agrees with it.", ""]
+    lines += ["### Support rubric (`strength`, 1-5)", "",
+              "Support rates how well a claim is supported as stated in the sources and the public record, not "
+              "whether the curator agrees with it, and not how much it matters to the question.", ""]
     lines += [f"- **{k}**: {v}" for k, v in sorted(STRENGTH_RUBRIC.items(), reverse=True)]
+    lines += ["", "### Relevance rubric (`relevance`, 1-5)", "",
+              "Relevance rates how directly a claim bears on the question, whatever its support.", ""]
+    lines += [f"- **{k}**: {v}" for k, v in sorted(RELEVANCE_RUBRIC.items(), reverse=True)]
     lines += ["", DICT_END]
     return "\n".join(lines)
 
