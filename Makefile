@@ -4,13 +4,14 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+NPM_STAMP := node_modules/.installed
 LAB_VENV := .venv-lab
 EXTRAS := pdf,ingest,test
 OUT ?= reports
 FORMAT ?= html,pdf
 
 .DEFAULT_GOAL := help
-.PHONY: help install system-deps check export docs suggest report test bench lab clean
+.PHONY: help install system-deps npm-deps check export docs suggest report test bench lab clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  %-12s %s\n", $$1, $$2}'
@@ -31,13 +32,26 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name shieldgap --display-name "shieldgap (Python 3)" >/dev/null
 	touch $(STAMP)
 
-install: system-deps $(STAMP) ## Create .venv and install the package with its extras
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NPM_STAMP)
+
+npm-deps: ## The npm tools the tests read exports with (@argdown/cli, pinned in package-lock.json), if npm exists
+	@if command -v npm >/dev/null; then \
+	  $(MAKE) --no-print-directory $(NPM_STAMP) || echo "warning: npm ci failed: the Argdown export test will skip"; \
+	else echo "npm not found: skipping @argdown/cli (the Argdown export test will skip)"; fi
+
+install: system-deps $(STAMP) npm-deps ## Create .venv and install the package with its extras (and the npm test tools)
 
 check: $(STAMP) ## Validate the ledger (quotes, ids, values) and record quote spans
 	$(BIN)/shieldgap check
 
-export: check ## Write the whole ledger as JSON to reports/ledger.json
+export: check ## Write the ledger to reports/ as JSON, Argdown, AIF, GraphML and ClaimReview JSON-LD
 	$(BIN)/shieldgap export --format json --out $(OUT)/ledger.json
+	$(BIN)/shieldgap export --format argdown --out $(OUT)/ledger.argdown
+	$(BIN)/shieldgap export --format aif --out $(OUT)/ledger.aif.json
+	$(BIN)/shieldgap export --format graphml --out $(OUT)/ledger.graphml
+	$(BIN)/shieldgap export --format claimreview --out $(OUT)/claimreview.jsonld
 
 docs: $(STAMP) ## Regenerate the data dictionary in data/README.md
 	$(BIN)/shieldgap docs
@@ -63,4 +77,5 @@ lab: install ## Open JupyterLab with the project's kernel (separate .venv-lab, r
 	cd notebooks && ../$(LAB_VENV)/bin/jupyter-lab explore.ipynb
 
 clean: ## Remove the virtual environments and generated files (never the curated data)
-	rm -rf $(VENV) $(LAB_VENV) data/derived reports/*.html reports/*.pdf reports/*.ipynb reports/ledger.json
+	rm -rf $(VENV) $(LAB_VENV) node_modules data/derived reports/*.html reports/*.pdf reports/*.ipynb reports/ledger.json \
+	  reports/ledger.argdown reports/ledger.aif.json reports/ledger.graphml reports/claimreview.jsonld
