@@ -11,7 +11,7 @@ OUT ?= reports
 FORMAT ?= html,pdf
 
 .DEFAULT_GOAL := help
-.PHONY: help install system-deps npm-deps check export docs suggest report test bench lab clean
+.PHONY: help install system-deps npm-deps check export docs suggest report test test-fast lint bench lab clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  %-12s %s\n", $$1, $$2}'
@@ -65,6 +65,12 @@ report: install export ## Render reports/report.html and reports/report.pdf (set
 
 test: install ## Run the test suite (end-to-end renders included)
 	$(BIN)/python -m pytest -q
+
+test-fast: install ## The fast lane: every test not marked slow (no kernel, no browser), under a minute
+	$(BIN)/python -m pytest -q -m "not slow"
+
+lint: $(STAMP) ## ruff (configured in pyproject.toml) over the package, tests and benchmarks
+	$(BIN)/ruff check src tests benchmarks
 
 bench: install ## Run the benchmarks in benchmarks/ and print their ratios
 	$(BIN)/python benchmarks/bench_render.py
