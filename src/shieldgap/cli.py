@@ -59,6 +59,7 @@ def check(data_dir):
         f"OK: {len(ledger.articles)} articles, {len(ledger.themes)} themes, {len(ledger.actors)} actors, "
         f"{len(c)} claims ({c['canonical_id'].nunique()} canonical), {len(ledger.relations)} relations, "
         f"{len(ledger.analyst_notes)} analyst notes, {len(ledger.fact_checks)} fact-checks, "
+        f"{len(ledger.reasons)} reasons, {len(ledger.events)} events, "
         f"{len(ledger.conflicts)} attribution conflicts; every quote located verbatim."
     )
     click.echo(f"Spans written to {ledger.paths.rel(out)}")

@@ -197,7 +197,7 @@ CLAIMS = Table(
         Field("strength", "int", "Support: how well the sources and the public record support the claim, 1-5 by "
               "the support rubric below.", min=1, max=5),
         Field("relevance", "int", "How directly the claim bears on the question (why allies intercepted over Israel "
-              "but not over Ukraine), 1-5 by the relevance rubric below.", min=1, max=5, required=False),
+              "but not over Ukraine), 1-5 by the relevance rubric below.", min=1, max=5),
         Field("reason_id", "str", "The reason (reasons.csv) this argument states; required for explains_gap and "
               "challenges_gap claims, empty for context. Restatements of one point share one reason.",
               required=False, ref="reasons"),

@@ -294,7 +294,7 @@ def load_ledger(data_dir=None, *, paths: DataPaths | None = None) -> Ledger:
         if name not in broken:
             validate_frame(name, tables[name], paths, issues, refs, extra.get(name), broken)
     if not broken:
-        issues += _consistency(paths, claims, tables["relations"], fc)
+        issues += _consistency(paths, claims, tables["relations"], fc, tables["reasons"])
 
     if issues:
         raise LedgerError(issues)
@@ -317,7 +317,38 @@ def load_ledger(data_dir=None, *, paths: DataPaths | None = None) -> Ledger:
     return ledger
 
 
-def _consistency(paths: DataPaths, claims: pd.DataFrame, relations: pd.DataFrame, fc: pd.DataFrame) -> list[Issue]:
+def _reason_rules(f_claims: str, claims: pd.DataFrame, reasons: pd.DataFrame) -> list[Issue]:
+    """Every argument states a reason of its own side and theme; appearances share their canonical's reason."""
+    out: list[Issue] = []
+    if not {"claim_id", "canonical_id", "stance", "theme", "reason_id"} <= set(claims.columns):
+        return out
+    by_reason = reasons.set_index("reason_id").to_dict("index") if "reason_id" in reasons.columns else {}
+    canon_reason = dict(zip(claims["claim_id"], claims["reason_id"]))
+    for i, c in claims.iterrows():
+        label, rid = f"row {i + 1} ({c['claim_id']})", str(c["reason_id"]).strip()
+        if c["stance"] == "context":
+            if rid:
+                out.append(Issue(f_claims, "context claims state no reason; clear reason_id", label, "reason_id"))
+            continue
+        if not rid:
+            out.append(Issue(f_claims, f"{c['stance']} claim has no reason_id (which point of reasons.csv does it "
+                                       "make?)", label, "reason_id"))
+            continue
+        reason = by_reason.get(rid)
+        if reason is not None:
+            for col in ("stance", "theme"):
+                if reason.get(col) != c[col]:
+                    out.append(Issue(f_claims, f"{col} '{c[col]}' differs from its reason {rid}'s "
+                                               f"'{reason.get(col)}'", label, "reason_id"))
+        canon = canon_reason.get(c["canonical_id"])
+        if canon is not None and str(canon).strip() != rid:
+            out.append(Issue(f_claims, f"reason_id {rid} differs from its canonical claim {c['canonical_id']}'s "
+                                       f"'{canon}'", label, "reason_id"))
+    return out
+
+
+def _consistency(paths: DataPaths, claims: pd.DataFrame, relations: pd.DataFrame, fc: pd.DataFrame,
+                 reasons: pd.DataFrame) -> list[Issue]:
     """Rules across rows that the column checks cannot see."""
     out: list[Issue] = []
     f_claims = paths.rel(paths.claims)
@@ -342,6 +373,7 @@ def _consistency(paths: DataPaths, claims: pd.DataFrame, relations: pd.DataFrame
                 if not canon_group & attacked:
                     out.append(Issue(f_claims, "explains_gap claim has no counterargument in relations.csv and is not "
                                                "marked 'unanswered'", label, "unanswered"))
+    out += _reason_rules(f_claims, claims, reasons)
     if {"source_id", "target_id"} <= set(relations.columns):
         for i, r in relations.iterrows():
             if r["source_id"] == r["target_id"]:
