@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from shieldgap import analysis
-from shieldgap.params import ParameterError, validate
+from shieldgap.params import ParameterError, spec, validate
 
 
 def run(ledger, **overrides):
@@ -74,3 +74,13 @@ def test_validate_rejects_before_kernel():
         validate({"nope": 1})
     with pytest.raises(ParameterError, match="must be of type bool"):
         validate({"include_analyst_notes": "yes"})
+
+
+def test_sensitivity_takes_its_settings_from_the_parameters_only(ledger):
+    a = run(ledger)
+    defaults = spec()
+    assert a.sensitivity["seed"] == defaults["seed"]["default"]
+    assert a.sensitivity["n"] == defaults["n_samples"]["default"]
+    weights = analysis.theme_weights(a.themes, a.params)
+    with pytest.raises(KeyError):  # no default of its own: the notebook's parameters cell is the only one
+        analysis.sensitivity(a.arguments, weights, {})

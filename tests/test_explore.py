@@ -6,13 +6,13 @@ import datetime as dt
 import re
 import subprocess
 import sys
-from html import escape
 
 import nbformat
 import pytest
+from markupsafe import escape
 
 from shieldgap import analysis
-from shieldgap.explore import Explorer
+from shieldgap.explore import Explorer, report_css
 from shieldgap.params import spec, validate
 from shieldgap.paths import explore_notebook
 
@@ -195,3 +195,24 @@ def test_render_this_view(x, tmp_path):
     x.render_button.click()
     assert x.last_render is None and "leaves no claims" in x.render_message
     assert re.search(r"Not rendered:.*leaves no claims", x.render_status.value)
+
+
+def test_explorer_shows_the_report_stylesheet_as_it_is(x):
+    from shieldgap.paths import templates_dir
+
+    css = (templates_dir() / "shieldgap" / "report.css").read_text(encoding="utf-8")
+    assert report_css() == css
+    assert f"<style>{css}</style>" in x.ui.children[0].value
+    for view in (x.out_summary, x.out_balance, x.out_claims_by_theme, x.out_tables):
+        assert "sg-report" in view._dom_classes
+
+
+def test_report_stylesheet_is_scoped_to_the_report():
+    """Every rule of report.css applies under .sg-report only, so the explorer can include it unchanged."""
+    from shieldgap.paths import templates_dir
+
+    css = (templates_dir() / "shieldgap" / "report.css").read_text(encoding="utf-8")
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    selectors = [s.strip() for group in re.findall(r"([^{}]+)\{", css) if not group.strip().startswith("@")
+                 for s in group.split(",")]
+    assert selectors and [s for s in selectors if not s.startswith(".sg-report")] == []

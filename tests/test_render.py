@@ -1,7 +1,6 @@
 """End-to-end renders and the effect of each parameter."""
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import subprocess
@@ -201,3 +200,85 @@ def test_weasyprint_engine(tmp_path):
     text = " ".join(p.extract_text() or "" for p in PdfReader(tmp_path / "report.pdf").pages)
     assert "Executive summary" in " ".join(text.split())
     assert not (tmp_path / "report.html").exists()
+
+
+def test_figures_are_numbered_in_document_order(default_render, ledger):
+    html = (default_render / "report.html").read_text(encoding="utf-8")
+    ids = re.findall(r'<figure class="sg-figure" id="fig-([^"]+)"', html)
+    themes = [t for t in ledger.themes.index
+              if ((ledger.claims["theme"] == t) & (ledger.claims["stance"] == "explains_gap")).any()]
+    assert ids == ["balance", "claims_by_theme", "coverage", "timeline", *(f"map-{t}" for t in themes)]
+    assert re.findall(r"<b>Figure (\d+)\.</b>", html) == [str(n) for n in range(1, len(ids) + 1)]
+
+
+def test_every_vocabulary_value_has_a_label():
+    from shieldgap import labels
+
+    assert labels.missing() == {}, "label these values in shieldgap/labels.py"
+    mappings = {name for name, value in vars(labels).items() if name.isupper() and isinstance(value, dict)}
+    assert mappings - {"COVERAGE"} == set(labels.COVERAGE), "register every mapping of labels.py in COVERAGE"
+
+
+def test_templates_escape_every_value():
+    import datetime as dt
+
+    from shieldgap.report import present
+    from shieldgap.sections import Note, Outlet, Quote, Reference, Source
+
+    bad = '<script>alert("x")</script>'
+    html = present("header", title=bad, n_claims=1, n_articles=1, first=dt.date(2024, 1, 1), last=dt.date(2024, 1, 2),
+                   n_themes=1, min_strength=1, notes_counted=True, excluded=[bad], theme_weights={bad: 2}).html
+    source = Source(bad, dt.date(2024, 1, 1), False, Outlet(bad, "state_controlled_media", bad))
+    ranked = [{"summary": bad, "theme": bad, "score": 1.0, "articles": 2, "canonical_id": bad,
+               "item": Quote(bad, bad, source), "unanswered": "",
+               "counter": {"relation": bad, "explanation": bad, "item": Note(bad, bad, Reference(bad, bad, bad, bad))}}]
+    html += present("summary", n_explains=1, n_challenges=0, top_theme=bad, next_themes=[bad], ranked=ranked,
+                    robustness=None, caveats=[("state_media", [bad])]).html
+    assert "<script" not in html and html.count("&lt;script&gt;") == 22  # every value placed, each escaped
+
+
+def test_data_dir_reaches_the_kernel_as_a_parameter(tmp_path, data_copy, monkeypatch):
+    monkeypatch.delenv("SHIELDGAP_DATA", raising=False)
+    themes = data_copy / "themes.yml"
+    themes.write_text(themes.read_text(encoding="utf-8").replace("label: Geography\n", "label: Geography (copy)\n"),
+                      encoding="utf-8")
+    result = _render(tmp_path / "out", "--format", "html", "--data", str(data_copy), "-p", "themes", "[geography]",
+                     "-p", "detail", "brief")
+    assert result.exit_code == 0, result.output
+    assert "Geography (copy)" in _text((tmp_path / "out" / "report.html").read_text(encoding="utf-8"))
+    nb = nbformat.read(tmp_path / "out" / "report.ipynb", as_version=4)
+    assert nb.metadata.papermill.parameters["data_dir"] == str(data_copy.resolve())
+    import os
+
+    assert "SHIELDGAP_DATA" not in os.environ
+
+
+@pytest.fixture(scope="module")
+def small_analysis(ledger):
+    from shieldgap import analysis
+    from shieldgap.params import validate
+    from shieldgap.sections import Sections
+
+    c = ledger.claims
+    unexplained = [t for t in ledger.themes.index if not ((c["theme"] == t) & (c["stance"] == "explains_gap")).any()]
+    assert unexplained, "the test needs a theme without an explanation of the gap"
+    a = analysis.analyse(ledger, validate({"themes": ["geography", unexplained[0]]}))
+    return a, Sections(a).map_themes, unexplained[0]
+
+
+def test_figures_are_numbered_at_construction_and_drawn_once(small_analysis, monkeypatch):
+    from shieldgap import figures as figures_module
+    from shieldgap.figures import ARGUMENT_MAP, Figures
+
+    a, maps, unexplained = small_analysis
+    assert maps == ["geography"]  # the other theme has no explanation, so its section shows no map
+    drawn = []
+    draw = figures_module.draw_svg
+    monkeypatch.setattr(figures_module, "draw_svg", lambda *args: drawn.append(args[1:]) or draw(*args))
+    figures = Figures(a, maps)
+    timeline = figures.get("timeline")
+    assert timeline.number == 4 and figures.get("timeline") is timeline  # asked again: same figure, same number
+    assert figures.get(ARGUMENT_MAP, "geography").number == 5
+    assert drawn == [("timeline", None), (ARGUMENT_MAP, "geography")]  # each drawn once, only when shown
+    with pytest.raises(KeyError):
+        figures.get(ARGUMENT_MAP, unexplained)

@@ -32,7 +32,6 @@ SCORING = (
 )
 ATTACK_FORCE = {"rebuts": 1.0, "undercuts": 1.0, "qualifies": 0.5}
 MAX_DISCOUNT = 0.5
-SIGN = {"explains_gap": 1, "challenges_gap": -1, "context": 0}
 
 
 @dataclass
@@ -66,7 +65,8 @@ def effective_strength(strength: dict[str, float], relations: pd.DataFrame, roun
     attacks = relations[relations["relation"].isin(ATTACKS)
                         & relations["source_id"].isin(strength.keys()) & relations["target_id"].isin(strength.keys())]
     e = dict(strength)
-    edges = list(zip(attacks["source_id"], attacks["target_id"], attacks["relation"], attacks["strength"].astype(float)))
+    edges = list(zip(attacks["source_id"], attacks["target_id"], attacks["relation"],
+                     attacks["strength"].astype(float)))
     for _ in range(rounds):
         impact: dict[str, float] = {}
         for src, tgt, rel, r in edges:
@@ -123,9 +123,9 @@ def theme_balance(arguments: pd.DataFrame, weights: pd.Series) -> pd.DataFrame:
 
 def sensitivity(arguments: pd.DataFrame, weights: pd.Series, p: dict) -> dict:
     """Random multiplicative perturbations of the theme weights."""
-    rng = np.random.default_rng(int(p.get("seed", 0)))
-    n = int(p.get("n_samples", 400))
-    spread = float(p.get("weight_spread", 0.5))
+    rng = np.random.default_rng(int(p["seed"]))  # defaults live in the notebook's parameters cell only
+    n = int(p["n_samples"])
+    spread = float(p["weight_spread"])
     themes = list(weights.index)
     expl = arguments[arguments["stance"] == "explains_gap"].reset_index(drop=True)
     base_order = expl.sort_values("score", ascending=False)["canonical_id"].tolist()
@@ -135,7 +135,7 @@ def sensitivity(arguments: pd.DataFrame, weights: pd.Series, p: dict) -> dict:
     base = theme_balance(arguments, weights)
     diff = (base["explains"] - base["challenges"]).reindex(themes).to_numpy()
     balances = draws * diff[None, :]
-    out = {"n": n, "spread": spread, "seed": int(p.get("seed", 0)),
+    out = {"n": n, "spread": spread, "seed": int(p["seed"]),
            "band": pd.DataFrame({"theme": themes, "p05": np.percentile(balances, 5, axis=0),
                                  "p50": np.percentile(balances, 50, axis=0),
                                  "p95": np.percentile(balances, 95, axis=0)}).set_index("theme", drop=False)}

@@ -1,4 +1,8 @@
-"""The report's figures: one matplotlib style, legible in print, each returned as a Figure."""
+"""The report's charts: one matplotlib style, legible in print, each function returning a matplotlib Figure.
+
+Colours and legend labels of coded values come from :mod:`shieldgap.labels`; which charts a report
+shows, their numbers and captions are :mod:`shieldgap.figures`' and the templates' business.
+"""
 from __future__ import annotations
 
 import textwrap
@@ -14,12 +18,9 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from .analysis import Analysis  # noqa: E402
+from .labels import RELATION_COLORS, RELATION_STYLES, STANCE_COLORS, STANCE_FILLS  # noqa: E402
+from .labels import STANCES as STANCE_LABELS  # noqa: E402
 
-# Okabe-Ito colours: distinguishable with colour-blindness and in greyscale print by lightness.
-STANCE_COLORS = {"explains_gap": "#0072B2", "challenges_gap": "#D55E00", "context": "#A0A0A0"}
-STANCE_LABELS = {"explains_gap": "explains the gap", "challenges_gap": "challenges the gap", "context": "context"}
-RELATION_COLORS = {"rebuts": "#D55E00", "undercuts": "#CC79A7", "qualifies": "#E69F00", "supports": "#009E73"}
-RELATION_STYLES = {"rebuts": "-", "undercuts": "--", "qualifies": ":", "supports": "-"}
 WIDTH = 7.0  # inches: fits an A4 page with 15 mm margins
 
 STYLE = {
@@ -69,9 +70,9 @@ def claims_by_theme(a: Analysis):
         vals = counts[stance].to_numpy()
         ax.barh([labels.get(t, t) for t in counts.index], vals, left=left, color=color, label=STANCE_LABELS[stance],
                 height=0.65)
-        for y, (l, v) in enumerate(zip(left, vals)):
+        for y, (start, v) in enumerate(zip(left, vals)):
             if v:
-                ax.text(l + v / 2, y, str(v), ha="center", va="center", fontsize=7,
+                ax.text(start + v / 2, y, str(v), ha="center", va="center", fontsize=7,
                         color="white" if stance != "context" else "black")
         left += vals
     ax.set_xlabel("claims (appearances in articles)")
@@ -96,7 +97,8 @@ def coverage(a: Analysis):
     ax.imshow(vals, cmap="Blues", aspect="auto", vmin=0, vmax=max(1, vals.max()))
     for (i, j), v in np.ndenumerate(vals):
         if v:
-            ax.text(j, i, str(v), ha="center", va="center", fontsize=8, color="white" if v > vals.max() / 2 else "black")
+            ax.text(j, i, str(v), ha="center", va="center", fontsize=8,
+                    color="white" if v > vals.max() / 2 else "black")
     ax.set_yticks(range(len(rows)), [labels.get(t, t) for t in rows])
     ax.set_xticks(range(len(cols)), names, fontsize=7)
     ax.xaxis.tick_top()
@@ -167,8 +169,7 @@ def _box(ax, x, y, node, g, relation=None):
     d = g.nodes[node]
     label = _label(node, g, relation)
     h = 0.95 * (label.count("\n") + 1) + 1.5
-    face = "#fff6d5" if d["kind"] == "note" else {"explains_gap": "#e1eef8", "challenges_gap": "#fbe6d9",
-                                                 "context": "#eeeeee"}[d["stance"]]
+    face = "#fff6d5" if d["kind"] == "note" else STANCE_FILLS[d["stance"]]
     ax.add_patch(FancyBboxPatch((x, y - h / 2), BOX_W, h, boxstyle="round,pad=0,rounding_size=0.25", fc=face,
                                 ec=STANCE_COLORS[d["stance"]], lw=1.0, ls="--" if d["kind"] == "note" else "-",
                                 mutation_aspect=4, zorder=2))
@@ -196,7 +197,8 @@ def argument_map(a: Analysis, theme: str | None = None):
         ax.axis("off")
         ax.text(0, 0.5, "No explanation of the gap among the selected claims of this theme.", fontsize=8)
         return fig
-    lines = [max(0.95 * (_label(n, g, "undercuts").count("\n") + 1) + 1.5 for n in (r[0], r[1], r[3]) if n) for r in rows]
+    lines = [max(0.95 * (_label(n, g, "undercuts").count("\n") + 1) + 1.5 for n in (r[0], r[1], r[3]) if n)
+             for r in rows]
     gap = 1.0
     units = sum(lines) + gap * len(lines) + 2.0
     fig, ax = plt.subplots(figsize=(WIDTH, 0.125 * units + 0.2))
@@ -255,7 +257,8 @@ def balance(a: Analysis):
     colors = [STANCE_COLORS["explains_gap"] if v >= 0 else STANCE_COLORS["challenges_gap"] for v in b["balance"]]
     y = np.arange(len(b))
     ax.barh(y, b["balance"], color=colors, height=0.6)
-    ax.errorbar(b["balance"], y, xerr=[np.clip(b["balance"] - b["p05"], 0, None), np.clip(b["p95"] - b["balance"], 0, None)],
+    ax.errorbar(b["balance"], y,
+                xerr=[np.clip(b["balance"] - b["p05"], 0, None), np.clip(b["p95"] - b["balance"], 0, None)],
                 fmt="none", ecolor="black", elinewidth=0.9, capsize=3)
     ax.axvline(0, color="black", lw=0.8)
     ax.set_yticks(y, [labels.get(t, t) for t in b.index])

@@ -16,7 +16,6 @@ the tests use them (set ``.value``, call ``.click()``, read ``summary_html`` etc
 from __future__ import annotations
 
 import datetime as _dt
-import re
 import time
 import traceback
 from contextlib import contextmanager
@@ -27,14 +26,16 @@ import ipywidgets as w
 
 from . import analysis
 from .fields import OUTLET_TYPES, STRENGTH_RUBRIC
+from .labels import OUTLET_TYPES as OUTLET_TYPE_LABELS
 from .params import DETAIL_LEVELS, ParameterError, spec
 
 WEIGHT_MAX = 5.0
 FORMAT_CHOICES = (("HTML", "html"), ("HTML + PDF", "html,pdf"))
 TABLES_TAB = 3  # index of the claims tables in the tabs of views
-# Parameters with a dedicated control; every other parameter of spec() gets a generic one by type.
+# Parameters with a dedicated control; every other parameter of spec() gets a generic one by type. data_dir has
+# none: the explorer shows the ledger it was given.
 _DEDICATED = ("themes", "theme_weights", "exclude_outlet_types", "exclude_outlets", "date_from", "date_to",
-              "min_strength", "include_analyst_notes", "detail")
+              "min_strength", "include_analyst_notes", "detail", "data_dir")
 
 
 def _html_output(html: str, text: str = "") -> tuple:
@@ -45,24 +46,12 @@ def _html_output(html: str, text: str = "") -> tuple:
              "metadata": {}},)
 
 
-def _scoped_report_css() -> str:
-    """The report's stylesheet, limited to its own ``sg-`` classes and scoped to the explorer."""
+def report_css() -> str:
+    """The stylesheet of the report's content, as it is: every rule is scoped under ``.sg-report``, the
+    class of the explorer's views (the page-level rules of the rendered report are in page.css)."""
     from .paths import templates_dir
 
-    try:
-        css = (templates_dir() / "shieldgap" / "report.css").read_text(encoding="utf-8")
-    except OSError:
-        return ""
-    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
-    css = re.sub(r"@media[^{]*\{(?:[^{}]*\{[^{}]*\})*[^{}]*\}", "", css)  # print-only rules
-    out = []
-    for selectors, body in re.findall(r"([^{}@]+)\{([^{}]*)\}", css):
-        parts = [s.strip() for s in selectors.split(",")]
-        if parts == [":root"]:
-            out.append(f".sg-explore {{{body}}}")
-        elif all("sg-" in s for s in parts):
-            out.append(", ".join(f".sg-explore {s}" for s in parts) + f" {{{body}}}")
-    return "<style>" + "\n".join(out) + "</style>"
+    return (templates_dir() / "shieldgap" / "report.css").read_text(encoding="utf-8")
 
 
 class Explorer:
@@ -127,14 +116,13 @@ class Explorer:
         self._controls += [*self.theme_included.values(), *self.weight.values()]
 
         # Outlet types and outlets present in the ledger.
-        from .report import OUTLET_TYPE_LABEL
-
         types = [t for t in OUTLET_TYPES if t in set(led.articles["outlet_type"])]
         types += [t for t in d.get("exclude_outlet_types") or [] if t not in types]
         self.exclude_outlet_types = w.SelectMultiple(
-            options=[(OUTLET_TYPE_LABEL.get(t, t), t) for t in types], value=tuple(d.get("exclude_outlet_types") or ()),
-            rows=min(len(types), 6) or 1, description="Leave out outlet types", tooltip=self._help("exclude_outlet_types"),
-            style=style, layout=w.Layout(width="auto"))
+            options=[(OUTLET_TYPE_LABELS.get(t, t), t) for t in types],
+            value=tuple(d.get("exclude_outlet_types") or ()), rows=min(len(types), 6) or 1,
+            description="Leave out outlet types", tooltip=self._help("exclude_outlet_types"), style=style,
+            layout=w.Layout(width="auto"))
         outlets = sorted(set(led.articles["outlet"]))
         self.exclude_outlets = w.SelectMultiple(
             options=outlets, value=tuple(o for o in d.get("exclude_outlets") or () if o in outlets),
@@ -279,6 +267,8 @@ class Explorer:
         self.out_balance = w.Output()
         self.out_claims_by_theme = w.Output()
         self.out_tables = w.Output()
+        for view in (self.out_summary, self.out_balance, self.out_claims_by_theme, self.out_tables):
+            view.add_class("sg-report")  # the report's own styles apply inside the views, and only there
         self.tabs = w.Tab(children=[self.out_summary, self.out_balance, self.out_claims_by_theme, self.out_tables])
         self.tabs.titles = ("Summary", "Balance and sensitivity", "Claims by theme", "Claims tables")
         self.tabs.observe(self._tab_changed, names="selected_index")
@@ -295,7 +285,7 @@ class Explorer:
         self.status.value = "<i>Updating…</i>"
         try:
             params = self.current_params()
-            report = Report(params, parallel_figures=False, ledger=self.ledger)
+            report = Report(params, ledger=self.ledger)
             header = report.header().html
             summary = report.summary().html
             self._show_error(None)
@@ -426,7 +416,8 @@ class Explorer:
         left = w.VBox([controls, w.HBox([self.live, self.update_button, self.reset_button]), render_box],
                       layout=w.Layout(width="600px", flex="0 0 auto"))
         right = w.VBox([self.status, self.out_message, self.tabs], layout=w.Layout(flex="1 1 auto", min_width="420px"))
-        box = w.VBox([w.HTML(_scoped_report_css()), w.HBox([left, right], layout=w.Layout(flex_flow="row wrap"))])
+        box = w.VBox([w.HTML(f"<style>{report_css()}</style>"),
+                      w.HBox([left, right], layout=w.Layout(flex_flow="row wrap"))])
         box.add_class("sg-explore")
         return box
 

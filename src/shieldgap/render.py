@@ -10,7 +10,6 @@ import shutil
 import subprocess
 import tempfile
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 from .io_utils import default_mode
@@ -94,49 +93,39 @@ def html_to_pdf(html_path: Path, pdf_path: Path, engine: str) -> None:
                    html_path.resolve().as_uri()]
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
         if proc.returncode != 0 or not pdf_path.is_file() or pdf_path.stat().st_size == 0:
-            raise RenderError(f"Chromium could not print the PDF (exit {proc.returncode}): {proc.stderr.strip()[-500:]}")
+            raise RenderError(f"Chromium could not print the PDF (exit {proc.returncode}): "
+                              f"{proc.stderr.strip()[-500:]}")
     else:
         from weasyprint import HTML
 
         HTML(filename=str(html_path)).write_pdf(str(pdf_path))
 
 
-@contextmanager
-def _data_env(data_dir):
-    """Point this process and the kernel it starts at ``data_dir`` for the duration of a render."""
-    if data_dir is None:
-        yield
-        return
-    old = os.environ.get("SHIELDGAP_DATA")
-    os.environ["SHIELDGAP_DATA"] = str(Path(data_dir).resolve())
-    try:
-        yield
-    finally:
-        if old is None:
-            os.environ.pop("SHIELDGAP_DATA", None)
-        else:
-            os.environ["SHIELDGAP_DATA"] = old
-
-
 def render(overrides: dict, formats=("html", "pdf"), out_dir: Path | None = None, pdf_engine: str = "auto",
            notebook: Path | None = None, log=print, data_dir=None) -> dict:
-    """Render the report; returns the written paths and timings. Raises ParameterError or RenderError."""
-    with _data_env(data_dir):
-        return _render(overrides, tuple(formats), out_dir, pdf_engine, notebook, log)
+    """Render the report; returns the written paths and timings. Raises ParameterError or RenderError.
 
-
-def _render(overrides, formats, out_dir, pdf_engine, notebook, log) -> dict:
+    ``data_dir`` (or the ``data_dir`` parameter) names the data directory; it reaches the kernel as
+    that notebook parameter, resolved to an absolute path, and is recorded with the other parameters
+    in the executed notebook's metadata. Nothing is passed through the environment.
+    """
     from .params import validate
+    from .paths import data_paths, reports_dir
 
     t0 = time.perf_counter()
     formats = tuple(formats)
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
         raise RenderError(f"unknown format(s) {', '.join(bad) or '(none)'}; choose from {', '.join(FORMATS)}")
-    params = validate(overrides, notebook=notebook)
+    overrides = dict(overrides)
+    if data_dir is not None:
+        overrides["data_dir"] = str(data_dir)
+    data = overrides.get("data_dir")
+    data = data if isinstance(data, str) and data else None  # other types: validate says what is wrong
+    if data:
+        data = overrides["data_dir"] = str(Path(data).resolve())  # the kernel runs in another directory
+    params = validate(overrides, notebook=notebook, paths=data_paths(data))
     engine = choose_pdf_engine(pdf_engine) if "pdf" in formats else None
-    from .paths import reports_dir
-
     out = Path(out_dir or reports_dir())
     out.mkdir(parents=True, exist_ok=True)
     timings = {"validate": time.perf_counter() - t0}
