@@ -154,9 +154,13 @@ def docs(data_dir, check_only):
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output directory (default: reports/).")
 @click.option("--pdf-engine", type=click.Choice(["auto", "chromium", "weasyprint"]), default="auto", show_default=True)
+@click.option("--document", "documents", default="report", show_default=True,
+              help="Comma-separated documents: report (the full report), brief (the two-page brief).")
+@click.option("--since", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="A manifest.json of an earlier render to report changes against (default: the one in --out).")
 @DATA_OPTION
-def render(formats, params, params_file, out_dir, pdf_engine, data_dir):
-    """Execute notebooks/report.ipynb with papermill and write report.html / report.pdf."""
+def render(formats, params, params_file, out_dir, pdf_engine, documents, since, data_dir):
+    """Execute the report (and brief) notebooks with papermill; write report.html/.pdf (brief.html/.pdf)."""
     from .files import FileProblem
     from .params import ParameterError, load_params_file, parse_cli_value
     from .render import FORMATS, RenderError
@@ -173,7 +177,9 @@ def render(formats, params, params_file, out_dir, pdf_engine, data_dir):
             overrides[name] = parse_cli_value(name, raw)
         if out_dir is not None:
             _check_writable(out_dir)
-        result = do_render(overrides, wanted, out_dir, pdf_engine, log=lambda m: click.echo(m), data_dir=data_dir)
+        docs = [d.strip() for d in documents.split(",") if d.strip()]
+        result = do_render(overrides, wanted, out_dir, pdf_engine, log=lambda m: click.echo(m), data_dir=data_dir,
+                           documents=docs, since=since)
     except ParameterError as err:
         click.echo(f"error: {err}", err=True)
         sys.exit(2)

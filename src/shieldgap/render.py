@@ -1,77 +1,53 @@
-"""``shieldgap render``: papermill executes the report notebook, nbconvert turns it into a
-self-contained HTML file, and a headless Chromium (or WeasyPrint) prints that to an A4 PDF — in one
-process. Parameters are checked before any kernel starts. Every output is written to a temporary
-file first and renamed into place only when all requested outputs succeeded.
+"""``shieldgap render``: papermill executes the report (and the brief) notebook, nbconvert turns each into a
+self-contained HTML file, and :mod:`shieldgap.pdf` prints that to an A4 PDF — in one process.
+
+Parameters are checked before any kernel starts; the PDF printer starts while the kernel works. Every
+output is staged in a private folder inside the output folder and published together: under an
+exclusive lock on ``<out>/.shieldgap.lock`` each file is renamed into place, so concurrent renders into
+one folder leave one complete set from a single run, never a mix, and a render that fails or is killed
+leaves the previous set as it was (its staging folder is removed by the next render). Outputs of a
+document that this render does not produce in a requested format (a PDF when only HTML was asked for)
+are removed, so the folder never holds files from two runs. Each report render also writes
+``manifest.json`` (fingerprint, claims with content hashes, standings, ranking) and the claims annex.
 """
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
-import subprocess
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from .io_utils import default_mode
-from .paths import report_notebook, templates_dir
+from .paths import notebooks_dir, templates_dir
+from .pdf import PdfError, Printer, choose_engine, find_chromium  # noqa: F401 - find_chromium for callers
 
 FORMATS = ("html", "pdf")
+DOCUMENTS = ("report", "brief")
 PDF_ENGINES = ("auto", "chromium", "weasyprint")
-CHROMIUM_NAMES = ("chromium-headless-shell", "chrome-headless-shell", "chromium", "chromium-browser",
-                  "google-chrome", "google-chrome-stable")
-CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
-                  "--no-pdf-header-footer", "--run-all-compositor-stages-before-draw")
+MANIFEST = "manifest.json"
+MANIFEST_MIME = "application/vnd.shieldgap.manifest+json"
+ANNEX = "ledger-claims.csv"
+LOCK = ".shieldgap.lock"
+STAGING_PREFIX = ".shieldgap-render-"
 
 
 class RenderError(RuntimeError):
     pass
 
 
-def find_chromium() -> str | None:
-    env = os.environ.get("SHIELDGAP_CHROMIUM")
-    if env:
-        return env if shutil.which(env) or Path(env).is_file() else None
-    for name in CHROMIUM_NAMES:
-        path = shutil.which(name)
-        if path:
-            return path
-    for path in ("/usr/lib/chromium/chromium-headless-shell", "/usr/lib/chromium/headless_shell"):
-        if Path(path).is_file():
-            return path
-    return None
+def notebook_of(document: str) -> Path:
+    return notebooks_dir() / f"{document}.ipynb"
 
 
-def weasyprint_available() -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec("weasyprint") is not None
-
-
-def choose_pdf_engine(requested: str = "auto") -> str:
-    if requested == "chromium":
-        if not find_chromium():
-            raise RenderError("--pdf-engine chromium: no Chromium found (install Debian's chromium-headless-shell, "
-                              "or set SHIELDGAP_CHROMIUM)")
-        return "chromium"
-    if requested == "weasyprint":
-        if not weasyprint_available():
-            raise RenderError("--pdf-engine weasyprint: WeasyPrint is not installed (pip install shieldgap[pdf])")
-        return "weasyprint"
-    if find_chromium():
-        return "chromium"
-    if weasyprint_available():
-        return "weasyprint"
-    raise RenderError("no PDF engine: install Debian's chromium-headless-shell or WeasyPrint (pip install weasyprint)")
-
-
-def execute(parameters: dict, notebook: Path | None = None, cwd: Path | None = None):
-    """Run the notebook with papermill and return the executed notebook node."""
+def execute(parameters: dict, notebook: Path):
+    """Run a notebook with papermill and return the executed notebook node."""
     import papermill as pm
 
-    nb_path = Path(notebook or report_notebook())
-    return pm.execute_notebook(str(nb_path), None, parameters=parameters, progress_bar=False, log_output=False,
-                               cwd=str(cwd or nb_path.parent), kernel_name="python3",
+    return pm.execute_notebook(str(notebook), None, parameters=parameters, progress_bar=False, log_output=False,
+                               cwd=str(notebook.parent), kernel_name="python3",
                                extra_arguments=["--IPKernelApp.log_level=ERROR"])
 
 
@@ -85,95 +61,183 @@ def to_html(nb, title: str) -> str:
     return html
 
 
-def html_to_pdf(html_path: Path, pdf_path: Path, engine: str) -> None:
-    if engine == "chromium":
-        chromium = find_chromium()
-        with tempfile.TemporaryDirectory(prefix="shieldgap-chromium-") as profile:
-            cmd = [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={pdf_path}",
-                   html_path.resolve().as_uri()]
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
-        if proc.returncode != 0 or not pdf_path.is_file() or pdf_path.stat().st_size == 0:
-            raise RenderError(f"Chromium could not print the PDF (exit {proc.returncode}): "
-                              f"{proc.stderr.strip()[-500:]}")
-    else:
-        from weasyprint import HTML
+def take_manifest(nb) -> dict | None:
+    """The manifest the report notebook published as a display output, moved out of the cell outputs
+    (nothing shows it) into the notebook's metadata."""
+    found = None
+    for cell in nb.cells:
+        outputs = cell.get("outputs", [])
+        for out in [o for o in outputs if MANIFEST_MIME in o.get("data", {})]:
+            found = dict(out["data"][MANIFEST_MIME])
+            outputs.remove(out)
+    if found is not None:
+        nb.metadata.setdefault("shieldgap", {})["manifest"] = found
+    return found
 
-        HTML(filename=str(html_path)).write_pdf(str(pdf_path))
+
+@contextmanager
+def _locked(out: Path):
+    """Exclusive lock on the output folder, held while files are published or stale staging is removed."""
+    with open(out / LOCK, "a+b") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _remove_stale_staging(out: Path) -> None:
+    """Remove staging folders of renders that no longer run (killed, or crashed before cleaning up)."""
+    for d in out.glob(f"{STAGING_PREFIX}*"):
+        try:
+            pid = int(d.name[len(STAGING_PREFIX):].split("-")[0])
+            if pid == os.getpid():
+                continue
+            os.kill(pid, 0)  # raises if no such process: then the folder is stale
+            continue
+        except ProcessLookupError:
+            shutil.rmtree(d, ignore_errors=True)
+        except (ValueError, PermissionError):
+            continue
 
 
 def render(overrides: dict, formats=("html", "pdf"), out_dir: Path | None = None, pdf_engine: str = "auto",
-           notebook: Path | None = None, log=print, data_dir=None) -> dict:
-    """Render the report; returns the written paths and timings. Raises ParameterError or RenderError.
+           notebook: Path | None = None, log=print, data_dir=None, documents=("report",),
+           since: Path | None = None) -> dict:
+    """Render ``documents`` in ``formats``; returns the written paths and timings.
 
-    ``data_dir`` (or the ``data_dir`` parameter) names the data directory; it reaches the kernel as
-    that notebook parameter, resolved to an absolute path, and is recorded with the other parameters
-    in the executed notebook's metadata. Nothing is passed through the environment.
+    ``data_dir`` (or the ``data_dir`` parameter) names the data directory; it reaches the kernel as that
+    notebook parameter, resolved to an absolute path, and is recorded with the other parameters in the
+    executed notebook's metadata. ``since`` names a previous ``manifest.json`` to compare with (default:
+    the one in the output folder). ``notebook`` replaces the report notebook (tests). Raises
+    :class:`shieldgap.params.ParameterError` or :class:`RenderError`.
     """
-    from .params import validate
+    from .params import ParameterError, validate
     from .paths import data_paths, reports_dir
 
     t0 = time.perf_counter()
-    formats = tuple(formats)
-    bad = [f for f in formats if f not in FORMATS]
-    if bad or not formats:
-        raise RenderError(f"unknown format(s) {', '.join(bad) or '(none)'}; choose from {', '.join(FORMATS)}")
+    formats, documents = tuple(formats), tuple(documents)
+    for name, given, known in (("format", formats, FORMATS), ("document", documents, DOCUMENTS)):
+        bad = [f for f in given if f not in known]
+        if bad or not given:
+            raise ParameterError(f"unknown {name}(s) {', '.join(bad) or '(none)'}; choose from {', '.join(known)}")
+    out = Path(out_dir or reports_dir())
+    notebooks = {d: Path(notebook) if notebook and d == "report" else notebook_of(d) for d in documents}
     overrides = dict(overrides)
     if data_dir is not None:
         overrides["data_dir"] = str(data_dir)
     data = overrides.get("data_dir")
-    data = data if isinstance(data, str) and data else None  # other types: validate says what is wrong
-    if data:
-        data = overrides["data_dir"] = str(Path(data).resolve())  # the kernel runs in another directory
-    params = validate(overrides, notebook=notebook, paths=data_paths(data))
-    engine = choose_pdf_engine(pdf_engine) if "pdf" in formats else None
-    out = Path(out_dir or reports_dir())
+    if isinstance(data, str) and data:
+        overrides["data_dir"] = str(Path(data).resolve())  # the kernel runs in another directory
+    previous = Path(since) if since else out / MANIFEST
+    if since and not previous.is_file():
+        raise ParameterError(f"--since {since}: no such manifest file")
+    params = {}
+    for doc, nb_path in notebooks.items():
+        extra = {"previous_manifest": str(previous.resolve())} if previous.is_file() else {}
+        declared = set(_declared(nb_path))
+        params[doc] = validate({**overrides, **{k: v for k, v in extra.items() if k in declared}},
+                               notebook=nb_path, paths=data_paths(params_data(overrides)))
+    try:
+        engine = choose_engine(pdf_engine) if "pdf" in formats else None
+    except PdfError as err:
+        raise RenderError(str(err)) from None
     out.mkdir(parents=True, exist_ok=True)
     timings = {"validate": time.perf_counter() - t0}
 
-    import nbformat
-    from papermill.exceptions import PapermillExecutionError
-
-    t = time.perf_counter()
+    staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=out))
     try:
-        nb = execute(params, notebook)
-    except PapermillExecutionError as err:
-        raise RenderError(f"the report notebook failed in cell {err.exec_count}: {err.ename}: {err.evalue}") from None
-    except Exception as err:  # kernel died or could not start
-        raise RenderError(f"the report notebook could not be executed: {type(err).__name__}: {err}") from None
-    timings["execute"] = time.perf_counter() - t
-
-    t = time.perf_counter()
-    html = to_html(nb, params.get("title", "shieldgap report"))
-    timings["html"] = time.perf_counter() - t
-    nb.metadata.setdefault("shieldgap", {})["timings"] = {k: round(v, 3) for k, v in timings.items()}
-
-    staged: list[tuple[Path, Path]] = []
-    try:
-        def stage(name: str) -> Path:
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp" + Path(name).suffix, dir=out)
-            os.close(fd)
-            staged.append((Path(tmp), out / name))
-            return Path(tmp)
-
-        nbformat.write(nb, stage("report.ipynb"))
-        html_tmp = stage("report.html")
-        html_tmp.write_text(html, encoding="utf-8")
-        if "pdf" in formats:
-            t = time.perf_counter()
-            html_to_pdf(html_tmp, stage("report.pdf"), engine)
-            timings["pdf"] = time.perf_counter() - t
-        written = []
-        for tmp, final in staged:
-            if final.suffix == ".html" and "html" not in formats:
-                continue
-            os.chmod(tmp, default_mode())
-            os.replace(tmp, final)
-            written.append(final)
+        with Printer(engine) if engine else _no_printer() as printer:
+            staged = _produce(params, notebooks, formats, staging, printer, timings)
+        with _locked(out):
+            _remove_stale_staging(out)
+            written = _publish(staged, out, documents, formats)
     finally:
-        for tmp, _ in staged:
-            if tmp.exists():
-                tmp.unlink()
+        shutil.rmtree(staging, ignore_errors=True)
     timings["total"] = time.perf_counter() - t0
     for path in written:
         log(f"wrote {path}")
-    return {"paths": written, "timings": timings, "pdf_engine": engine, "params": params}
+    return {"paths": written, "timings": timings, "pdf_engine": engine, "params": params.get("report") or
+            next(iter(params.values()))}
+
+
+def params_data(overrides: dict):
+    data = overrides.get("data_dir")
+    return data if isinstance(data, str) and data else None
+
+
+def _declared(nb_path: Path) -> list[str]:
+    from .params import spec
+
+    return list(spec(nb_path))
+
+
+@contextmanager
+def _no_printer():
+    yield None
+
+
+def _produce(params: dict, notebooks: dict, formats, staging: Path, printer, timings: dict) -> dict[str, Path]:
+    """Execute, convert and print every document into ``staging``; {final name: staged file}."""
+    import nbformat
+    from papermill.exceptions import PapermillExecutionError
+
+    staged: dict[str, Path] = {}
+    for doc, nb_path in notebooks.items():
+        p = params[doc]
+        t = time.perf_counter()
+        try:
+            nb = execute(p, nb_path)
+        except PapermillExecutionError as err:
+            raise RenderError(f"the {doc} notebook failed in cell {err.exec_count}: {err.ename}: "
+                              f"{' '.join(str(err.evalue).split())}") from None
+        except Exception as err:  # noqa: BLE001 - the kernel died or could not start
+            raise RenderError(f"the {doc} notebook could not be executed: {type(err).__name__}: {err}") from None
+        timings[f"execute {doc}" if doc != "report" else "execute"] = time.perf_counter() - t
+        manifest = take_manifest(nb)
+        t = time.perf_counter()
+        html = to_html(nb, p.get("title", "shieldgap report"))
+        timings[f"html {doc}" if doc != "report" else "html"] = time.perf_counter() - t
+        nb.metadata.setdefault("shieldgap", {})["timings"] = {k: round(v, 3) for k, v in timings.items()}
+        nbformat.write(nb, staging / f"{doc}.ipynb")
+        (staging / f"{doc}.html").write_text(html, encoding="utf-8")
+        staged[f"{doc}.ipynb"] = staging / f"{doc}.ipynb"
+        staged[f"{doc}.html"] = staging / f"{doc}.html"
+        if manifest is not None and doc == "report":
+            import json
+
+            (staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True),
+                                            encoding="utf-8")
+            staged[MANIFEST] = staging / MANIFEST
+        if doc == "report":
+            from .paths import data_paths
+
+            shutil.copyfile(data_paths(params_data(p)).claims, staging / ANNEX)
+            staged[ANNEX] = staging / ANNEX
+        if printer is not None:
+            t = time.perf_counter()
+            try:
+                printer.print(staging / f"{doc}.html", staging / f"{doc}.pdf")
+            except PdfError as err:
+                raise RenderError(str(err)) from None
+            timings[f"pdf {doc}" if doc != "report" else "pdf"] = time.perf_counter() - t
+            staged[f"{doc}.pdf"] = staging / f"{doc}.pdf"
+    return staged
+
+
+def _publish(staged: dict[str, Path], out: Path, documents, formats) -> list[Path]:
+    """Rename the staged files into ``out`` (the caller holds the lock); remove a rendered document's
+    outputs in formats not produced this time, so no file from an earlier run sits beside the new ones."""
+    written = []
+    for name, tmp in staged.items():
+        if name.endswith(".html") and "html" not in formats:
+            continue
+        os.chmod(tmp, default_mode())
+        os.replace(tmp, out / name)
+        written.append(out / name)
+    for doc in documents:
+        for fmt in FORMATS:
+            stale = out / f"{doc}.{fmt}"
+            if fmt not in formats and stale.exists() and stale not in written:
+                stale.unlink()
+    return written
