@@ -59,9 +59,9 @@ docs: $(STAMP) ## Regenerate the data dictionary in data/README.md
 suggest: $(STAMP) ## Suggest candidate claims for articles not yet curated
 	$(BIN)/shieldgap suggest
 
-report: install export ## Render reports/report.html and reports/report.pdf (set FORMAT, OUT, or PARAMS=file.yaml)
+report: install export ## Render reports/report.{html,pdf} and reports/brief.{html,pdf} (set FORMAT, OUT, PARAMS=file.yaml)
 	$(BIN)/shieldgap suggest --quiet
-	$(BIN)/shieldgap render --format $(FORMAT) --out $(OUT) $(if $(PARAMS),--params $(PARAMS),)
+	$(BIN)/shieldgap render --document report,brief --format $(FORMAT) --out $(OUT) $(if $(PARAMS),--params $(PARAMS),)
 
 test: install ## Run the test suite (end-to-end renders included)
 	$(BIN)/python -m pytest -q
@@ -77,10 +77,11 @@ bench: install ## Run the benchmarks in benchmarks/ and print their ratios
 	$(BIN)/python benchmarks/bench_suggest_quality.py
 	$(BIN)/python benchmarks/bench_scale.py
 
-lab: install ## Open JupyterLab with the project's kernel (separate .venv-lab, render path untouched)
+lab: install ## JupyterLab at the project root (NOTEBOOK=explore|curate; separate .venv-lab, render path untouched)
 	@test -x $(LAB_VENV)/bin/jupyter-lab || ($(PYTHON) -m venv $(LAB_VENV) && $(LAB_VENV)/bin/pip install -q -e ".[lab,$(EXTRAS)]")
 	$(LAB_VENV)/bin/python -m ipykernel install --sys-prefix --name shieldgap --display-name "shieldgap (Python 3)" >/dev/null
-	cd notebooks && ../$(LAB_VENV)/bin/jupyter-lab explore.ipynb
+	$(LAB_VENV)/bin/jupyter-lab $(if $(filter 0,$(shell id -u)),--allow-root,) --ServerApp.root_dir=$(CURDIR) \
+	  notebooks/$(or $(NOTEBOOK),explore).ipynb
 
 clean: ## Remove the virtual environments and generated files (never the curated data)
 	rm -rf $(VENV) $(LAB_VENV) node_modules data/derived reports/*.html reports/*.pdf reports/*.ipynb reports/ledger.json \

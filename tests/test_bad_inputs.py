@@ -312,3 +312,30 @@ def test_add_a_duplicate_is_refused_even_with_a_planted_index(data_copy, tmp_pat
     result = _add(data_copy, str(tmp_path / "copy.txt"))
     assert result.exit_code == 1
     assert "duplicate of article 'win-us-urges-israel-aid-ukraine'" in result.stderr
+
+
+# ----------------------------------------------------------------------------- other commands
+def test_docs_with_misordered_markers_is_refused(data_copy):
+    from shieldgap.schema import DICT_BEGIN, DICT_END
+
+    readme = data_copy / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    readme.write_text(text.replace(DICT_BEGIN, "@@B@@").replace(DICT_END, DICT_BEGIN).replace("@@B@@", DICT_END),
+                      encoding="utf-8")
+    before = tree_hash(data_copy)
+    result = CliRunner().invoke(main, ["docs", "--data", str(data_copy)])
+    assert result.exit_code == 1 and "BEGIN and END markers" in result.stderr
+    assert "Traceback" not in result.output and tree_hash(data_copy) == before
+
+
+def test_export_to_an_unwritable_place_is_one_line(data_copy, tmp_path):
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    result = CliRunner().invoke(main, ["export", "--data", str(data_copy), "--out", str(tmp_path / "file" / "x.json")])
+    assert result.exit_code == 1 and "cannot write" in result.stderr and "Traceback" not in result.output
+
+
+def test_check_on_a_folder_where_spans_cannot_be_written_still_validates(data_copy):
+    (data_copy / "derived").write_text("not a folder", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--data", str(data_copy)])
+    assert result.exit_code == 0, result.output
+    assert "spans not written" in result.stderr and result.output.count("OK:") == 1

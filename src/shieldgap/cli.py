@@ -53,7 +53,11 @@ def check(data_dir):
     ledger = _load(data_dir)
     spans = ledger.claims[["claim_id", "article_id", "start", "end"]]
     out = ledger.paths.derived / "claim_spans.csv"
-    atomic_write_text(out, spans.to_csv(index=False))
+    try:
+        atomic_write_text(out, spans.to_csv(index=False))
+    except OSError as exc:  # a read-only data folder validates all the same
+        click.echo(f"warning: {ledger.paths.rel(out)}: spans not written ({exc.strerror or exc})", err=True)
+        out = None
     c = ledger.claims
     click.echo(
         f"OK: {len(ledger.articles)} articles, {len(ledger.themes)} themes, {len(ledger.actors)} actors, "
@@ -62,7 +66,8 @@ def check(data_dir):
         f"{len(ledger.reasons)} reasons, {len(ledger.events)} events, "
         f"{len(ledger.conflicts)} attribution conflicts; every quote located verbatim."
     )
-    click.echo(f"Spans written to {ledger.paths.rel(out)}")
+    if out is not None:
+        click.echo(f"Spans written to {ledger.paths.rel(out)}")
 
 
 def _export_formats() -> list[str]:
@@ -113,7 +118,11 @@ def export(data_dir, fmt, out, params, params_file):
         sys.exit(2)
     text = do_export(fmt, _load(data_dir), selection)
     if out:
-        atomic_write_text(out, text)
+        try:
+            atomic_write_text(out, text)
+        except OSError as exc:
+            click.echo(f"error: --out {out}: cannot write ({exc.strerror or exc})", err=True)
+            sys.exit(1)
         click.echo(f"Wrote {out}", err=True)
     else:
         click.echo(text, nl=False)
@@ -128,9 +137,15 @@ def docs(data_dir, check_only):
     from .paths import data_paths
     from .schema import update_readme
 
+    from .files import FileProblem, read_text
+
     readme = data_paths(data_dir).readme
-    current = readme.read_text(encoding="utf-8") if readme.exists() else "# Data\n"
-    new = update_readme(current)
+    try:
+        current = read_text(readme) if readme.exists() else "# Data\n"
+        new = update_readme(current, str(readme))
+    except FileProblem as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
     if check_only:
         if new != current:
             click.echo(f"{readme} is out of date: run `shieldgap docs`", err=True)
@@ -138,7 +153,11 @@ def docs(data_dir, check_only):
         click.echo(f"{readme} is up to date")
         return
     if new != current:
-        atomic_write_text(readme, new)
+        try:
+            atomic_write_text(readme, new)
+        except OSError as exc:
+            click.echo(f"error: {readme}: cannot write ({exc.strerror or exc})", err=True)
+            sys.exit(1)
         click.echo(f"Updated the data dictionary in {readme}")
     else:
         click.echo(f"{readme} already up to date")

@@ -148,7 +148,7 @@ def render(overrides: dict, formats=("html", "pdf"), out_dir: Path | None = None
     staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=out))
     try:
         with Printer(engine) if engine else _no_printer() as printer:
-            staged = _produce(params, notebooks, formats, staging, printer, timings)
+            staged = _produce(params, notebooks, formats, staging, printer, timings, log)
         with _locked(out):
             _remove_stale_staging(out)
             written = _publish(staged, out, documents, formats)
@@ -177,7 +177,8 @@ def _no_printer():
     yield None
 
 
-def _produce(params: dict, notebooks: dict, formats, staging: Path, printer, timings: dict) -> dict[str, Path]:
+def _produce(params: dict, notebooks: dict, formats, staging: Path, printer, timings: dict,
+             log=print) -> dict[str, Path]:
     """Execute, convert and print every document into ``staging``; {final name: staged file}."""
     import nbformat
     from papermill.exceptions import PapermillExecutionError
@@ -185,6 +186,7 @@ def _produce(params: dict, notebooks: dict, formats, staging: Path, printer, tim
     staged: dict[str, Path] = {}
     for doc, nb_path in notebooks.items():
         p = params[doc]
+        log(f"{doc}: running {nb_path.name} ...")
         t = time.perf_counter()
         try:
             nb = execute(p, nb_path)
@@ -215,6 +217,7 @@ def _produce(params: dict, notebooks: dict, formats, staging: Path, printer, tim
             shutil.copyfile(data_paths(params_data(p)).claims, staging / ANNEX)
             staged[ANNEX] = staging / ANNEX
         if printer is not None:
+            log(f"{doc}: printing the PDF ...")
             t = time.perf_counter()
             try:
                 printer.print(staging / f"{doc}.html", staging / f"{doc}.pdf")

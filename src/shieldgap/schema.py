@@ -146,9 +146,16 @@ def data_dictionary() -> str:
     return "\n".join(lines)
 
 
-def update_readme(text: str) -> str:
-    """Replace the generated block of ``data/README.md`` (or append it)."""
+def update_readme(text: str, where: str = "data/README.md") -> str:
+    """Replace the generated block of ``data/README.md`` (or append it). Markers out of order, or only one
+    of them, raise FileProblem: the text between them is never guessed at."""
+    from .files import FileProblem
+
     block = data_dictionary()
+    begin, end = text.count(DICT_BEGIN), text.count(DICT_END)
+    if (begin, end) not in ((0, 0), (1, 1)) or (begin and text.index(DICT_END) < text.index(DICT_BEGIN)):
+        raise FileProblem(where, "the data dictionary's BEGIN and END markers must appear once each, BEGIN first; "
+                                 "fix them by hand (nothing was written)")
     if DICT_BEGIN in text and DICT_END in text:
         head, rest = text.split(DICT_BEGIN, 1)
         _, tail = rest.split(DICT_END, 1)
