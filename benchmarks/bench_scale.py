@@ -24,9 +24,10 @@ from pathlib import Path
 
 import yaml
 
+from shieldgap.files import read_csv_rows
 from shieldgap.ingest import Options, add_articles
-from shieldgap.paths import data_paths, project_root
-from shieldgap.suggest import read_csv_rows, run_suggest
+from shieldgap.paths import data_paths
+from shieldgap.suggest import run_suggest
 
 OPENERS = ["{actor} said on {day} that", "According to {actor},", "{actor} told reporters that",
            "Speaking in {city}, {actor} noted that", "{actor} argued that", "In an interview, {actor} stressed that"]

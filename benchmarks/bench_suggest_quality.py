@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from pathlib import Path
 
 from shieldgap.paths import data_paths
 from shieldgap.suggest import Model, read_reference, scan_articles
@@ -29,10 +28,9 @@ def curated_spans(body: str, claims: list[dict]) -> list[tuple[dict, tuple[int, 
     idx = QuoteIndex(body)
     out = []
     for c in claims:
-        found = idx.find_all(c["quote"])
-        occ = int(c["occurrence"]) if str(c.get("occurrence") or "").isdigit() else 1
-        if len(found) >= occ:
-            out.append((c, found[occ - 1]))
+        span = idx.locate(c["quote"], c.get("occurrence"))
+        if span is not None:
+            out.append((c, span))
     return out
 
 

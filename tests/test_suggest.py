@@ -209,7 +209,7 @@ def test_accept_validates_before_writing(data_copy, tmp_path):
     # filled, but a theme different from the canonical claim's: load_ledger rejects it, nothing written
     _mark(data_copy, aid, "We are not going to be in direct armed conflict", claim_type="prediction",
           summary="Kirby says the US will not enter a direct armed conflict with Russia.", strength="4",
-          stance="context", unanswered="", theme="geography")
+          relevance="4", stance="context", unanswered="", theme="geography")
     result = invoke("accept", "--data", data_copy, aid)
     assert result.exit_code == 1 and "differs from its canonical claim" in result.output
     assert (data_copy / "claims.csv").read_bytes() == claims_before

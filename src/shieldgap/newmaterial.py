@@ -12,12 +12,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from .suggest.columns import CANDIDATE_COLUMNS
+
 MACHINE = "machine-suggested"
 CURATED = "curated"
-
-CANDIDATE_COLUMNS = ["candidate_id", "article_id", "sentence_start", "sentence_end", "quote", "is_quote", "actor_id",
-                     "actor_name_in_text", "attribution", "theme", "theme_score", "stance", "stance_score", "echo_of",
-                     "echo_score", "echo_quote"]
 
 
 def load_candidates(paths) -> pd.DataFrame:
@@ -176,12 +174,3 @@ def recurrence(ledger, candidates: pd.DataFrame) -> pd.DataFrame:
     return base.sort_values(["total_articles", "suggested_articles", "canonical_id"],
                             ascending=[False, False, True]).reset_index(drop=True)
 
-
-def recurrence_over_time(ledger, candidates: pd.DataFrame, freq: str = "M") -> pd.DataFrame:
-    """Articles carrying each canonical claim per period (rows: canonical_id, source; columns: periods)."""
-    app = appearances(ledger, candidates)
-    if app.empty:
-        return pd.DataFrame()
-    app = app.assign(period=app["published"].dt.to_period(freq).astype(str))
-    return app.pivot_table(index=["canonical_id", "source"], columns="period", values="article_id",
-                           aggfunc="nunique", fill_value=0)

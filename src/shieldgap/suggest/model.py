@@ -1,0 +1,293 @@
+"""The suggestion model: fitted on the curated reference, it turns an article into candidate rows.
+
+Each sentence is matched to the ledger's claims by TF-IDF cosine over word and character n-grams
+(so reworded reports of the same statement still match); the best match is reported as the echoed
+canonical claim when it passes a threshold calibrated on the curated ledger itself. The theme comes
+from the themes' keywords plus similarity to each theme's claims; the stance from the nearest
+curated claims and the speaker's usual stance. The tuning numbers are the named constants below.
+"""
+from __future__ import annotations
+
+import re
+
+from ..fields import OUTLET_ACTOR
+from ..textmatch import QuoteIndex, normalize
+from .columns import ANALYST_COLUMNS
+from .reference import Reference
+from .sentences import split_sentences
+from .speakers import WORD_RX, ActorMatcher, attribute
+from .vectors import FastTfidf
+
+#: Word n-grams (with English stop words removed) and character n-grams (within words) of the vectors.
+WORD_NGRAMS = (1, 2)
+CHAR_NGRAMS = (3, 5)
+#: Weight of the word cosine in the combined similarity (the character cosine gets the rest).
+WORD_WEIGHT = 0.5
+#: Sentences whose best word cosine is below this get no character similarity (it would not pass).
+PREFILTER = 0.08
+#: Echo threshold used when the ledger has too few repeated claims to calibrate one.
+DEFAULT_THRESHOLD = 0.45
+#: Thresholds tried in calibration: start, stop (exclusive), step.
+THRESHOLD_GRID = (0.25, 0.9, 0.01)
+#: Curated sentences with an echo elsewhere needed before the threshold is calibrated.
+MIN_CALIBRATION_POSITIVES = 3
+#: Theme score = KEYWORD_WEIGHT * keyword share + SIMILARITY_WEIGHT * similarity to the theme's claims.
+KEYWORD_WEIGHT = 0.35
+SIMILARITY_WEIGHT = 0.65
+#: A sentence without a keyword is still a candidate when its theme score reaches this.
+MIN_THEME_SCORE = 0.2
+#: Nearest curated claims voting on a sentence's stance, and the similarity a vote needs.
+STANCE_NEIGHBOURS = 5
+MIN_STANCE_SIMILARITY = 0.1
+#: Stance of a sentence that no curated claim is near.
+DEFAULT_STANCE = "context"
+#: Curated claims a speaker needs before their usual stance counts in the vote.
+MIN_SPEAKER_CLAIMS = 2
+#: Sentences shorter than this (in words) are never candidates.
+MIN_SENTENCE_WORDS = 5
+
+
+def _claim_text(c: dict) -> str:
+    return c.get("quote", "")
+
+
+class Model:
+    """Vectorizers fitted on the reference, the reference matrices, themes and a calibrated threshold."""
+
+    def __init__(self, ref: Reference):
+        import numpy as np
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        self.ref = ref
+        self._prepare(ref.claims, ref.themes, ref.actors)
+        corpus = [_claim_text(c) for c in self.claims] + [c.get("summary", "") for c in self.claims]
+        for body in ref.bodies.values():
+            corpus += [body[s:e] for s, e in split_sentences(body)]
+        corpus = [normalize(t) for t in corpus if t and t.strip()] or ["empty"]
+        self.word = FastTfidf(TfidfVectorizer(analyzer="word", ngram_range=WORD_NGRAMS, sublinear_tf=True,
+                                              stop_words="english", dtype=np.float32).fit(corpus))
+        self.char = FastTfidf(TfidfVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, sublinear_tf=True,
+                                              dtype=np.float32).fit(corpus))
+        if self.n:
+            qt = [normalize(_claim_text(c)) for c in self.claims]
+            st = [normalize(c.get("summary", "")) for c in self.claims]
+            self.Wq, self.Ws = self.word.transform(qt).T.tocsr(), self.word.transform(st).T.tocsr()
+            self.Cq = self.char.transform(qt).T.tocsr()
+        self.threshold, self.calibration = self._calibrate()
+
+    def _prepare(self, claims: list[dict], themes: dict[str, dict], actors: dict[str, dict]) -> None:
+        """Everything derived from the reference tables without fitting (also run on a stored model)."""
+        self.claims = claims
+        self.themes, self.actors = themes, actors
+        self.matcher = ActorMatcher(actors)
+        self.theme_ids = list(themes)
+        # one pass over a sentence finds every theme keyword (a keyword may belong to several themes)
+        self.keyword_themes: dict[str, list[str]] = {}
+        for tid, t in themes.items():
+            keywords = t.get("keywords") if isinstance(t.get("keywords"), list) else []
+            for k in {str(k).lower() for k in keywords}:
+                self.keyword_themes.setdefault(k, []).append(tid)
+        kws = sorted(self.keyword_themes, key=len, reverse=True)
+        self.keyword_rx = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(k) for k in kws) + r")(?![\w-])") \
+            if kws else None
+        self.n = len(claims)
+        self.claim_article = [c.get("article_id", "") for c in claims]
+        by_id = {c["claim_id"]: c for c in claims}
+        self.canonical = []
+        for c in claims:
+            canon = c.get("canonical_id") or c["claim_id"]
+            self.canonical.append(canon if canon in by_id else c["claim_id"])
+        self.theme_of = [c.get("theme", "") for c in claims]
+        self.stance_of = [c.get("stance", "") for c in claims]
+        self.by_id = by_id
+        # the stance each speaker takes in the curated claims (used when they have enough of them)
+        counts: dict[str, dict[str, int]] = {}
+        for c in claims:
+            d = counts.setdefault(c.get("actor_id", ""), {})
+            d[c.get("stance", "")] = d.get(c.get("stance", ""), 0) + 1
+        self.actor_prior = {a: {k: v / sum(d.values()) for k, v in d.items()} for a, d in counts.items()
+                            if sum(d.values()) >= MIN_SPEAKER_CLAIMS}
+
+    # -- similarities
+    def similarity(self, sentences: list[str], prefilter: float = PREFILTER):
+        """(n_sentences x n_claims) combined similarity: weighted mean of word and character TF-IDF cosine."""
+        import numpy as np
+
+        if not self.n or not sentences:
+            return np.zeros((len(sentences), self.n), dtype="float32")
+        norm = [normalize(s) for s in sentences]
+        W = self.word.transform(norm)
+        word = np.maximum((W @ self.Wq).toarray(), (W @ self.Ws).toarray())
+        keep = np.flatnonzero(word.max(axis=1) >= prefilter)
+        char = np.zeros_like(word)
+        if len(keep):
+            C = self.char.transform([norm[i] for i in keep])
+            char[keep] = (C @ self.Cq).toarray()
+        return WORD_WEIGHT * word + (1 - WORD_WEIGHT) * char
+
+    def _calibrate(self):
+        """Echo threshold maximising F1 on the curated articles: each sentence carrying a curated claim
+        should match another appearance of the same canonical claim, and nothing else."""
+        import numpy as np
+
+        if not self.n:
+            return DEFAULT_THRESHOLD, {"positives": 0, "note": "no claims"}
+        rows, aid_of = [], []
+        for aid, body in self.ref.bodies.items():
+            idx = QuoteIndex(body)
+            located = {}
+            for j, c in enumerate(self.claims):
+                if c.get("article_id") == aid:
+                    span = idx.locate(c["quote"], c.get("occurrence"))
+                    if span is not None:
+                        located[j] = span
+            for s, e in split_sentences(body):
+                inside = [j for j, (qs, qe) in located.items() if qs < e and qe > s]
+                rows.append((body[s:e], inside))
+                aid_of.append(aid)
+        if not rows:
+            return DEFAULT_THRESHOLD, {"positives": 0, "note": "no curated articles"}
+        sims = self.similarity([r[0] for r in rows])
+        canon = np.array(self.canonical)
+        cases = []
+        for i, (_, inside) in enumerate(rows):
+            # as in analyze(): the sentence's own article is never its reference, so only
+            # appearances in other articles count as echoes
+            mask = np.array([a == aid_of[i] for a in self.claim_article], dtype=bool)
+            scores = np.where(mask, -1.0, sims[i])
+            best = int(scores.argmax())
+            wanted = {canon[j] for j in inside}
+            available = wanted & set(canon[~mask])
+            cases.append((float(scores[best]), canon[best] in available, bool(available)))
+        positives = sum(1 for c in cases if c[2])
+        if positives < MIN_CALIBRATION_POSITIVES:
+            return DEFAULT_THRESHOLD, {"positives": positives, "note": "too few repeated claims; default threshold"}
+        best_t, best_f = DEFAULT_THRESHOLD, -1.0
+        for t in np.arange(*THRESHOLD_GRID):
+            tp = sum(1 for s, ok, _ in cases if s >= t and ok)
+            fp = sum(1 for s, ok, _ in cases if s >= t and not ok)
+            fn = positives - tp
+            f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+            if f1 > best_f + 1e-9:
+                best_t, best_f = float(t), f1
+        return round(best_t, 2), {"positives": positives, "f1": round(best_f, 3), "sentences": len(cases)}
+
+    # -- articles
+    def analyze(self, article_id: str, body: str) -> list[dict]:
+        """Candidate rows for one article (claims of the article itself are never its reference)."""
+        return self.analyze_many([(article_id, body)])[article_id]
+
+    def analyze_many(self, items: list[tuple[str, str]]) -> dict[str, list[dict]]:
+        """Candidate rows for each (article id, body), the sentences of all of them compared at once."""
+        import numpy as np
+
+        per_article = []
+        all_sentences = []
+        for aid, body in items:
+            spans = split_sentences(body)
+            per_article.append((aid, body, spans, len(all_sentences)))
+            all_sentences += [body[s:e] for s, e in spans]
+        sims = self.similarity(all_sentences)
+        art_arr = np.array(self.claim_article) if self.n else np.array([])
+        theme_idx = {t: np.array([j for j, th in enumerate(self.theme_of) if th == t], dtype=int)
+                     for t in self.theme_ids}
+        if self.n:  # an article's own curated claims are never its reference
+            for aid, _body, spans, offset in per_article:
+                own = art_arr == aid
+                if own.any() and spans:
+                    sims[offset:offset + len(spans), np.flatnonzero(own)] = -1.0
+        theme_sim = {t: (sims[:, idx].max(axis=1) if len(idx) else np.zeros(len(all_sentences)))
+                     for t, idx in theme_idx.items()} if self.n and len(all_sentences) else {}
+        out = {}
+        for aid, body, spans, offset in per_article:
+            own = art_arr == aid if self.n else np.zeros(0, dtype=bool)
+            out[aid] = self._rows(aid, body, spans, sims, offset, own, theme_sim)
+        return out
+
+    def _rows(self, aid, body, spans, sims, offset, own, theme_sim) -> list[dict]:
+        import numpy as np
+
+        canon = np.array(self.canonical) if self.n else np.array([])
+        rows = []
+        attributed = attribute(body, spans, self.matcher)
+        k = 0
+        for n, (s, e) in enumerate(spans):
+            text = body[s:e]
+            spk, is_quote, skip = attributed[n]
+            if skip:
+                continue
+            words = WORD_RX.findall(text)
+            sim = sims[offset + n].copy() if self.n else np.zeros(0)
+            if self.n:
+                sim[own] = -1.0
+            echo_of, echo_score, echo_quote = "", 0.0, ""
+            if self.n:
+                j = int(sim.argmax())
+                echo_score = float(sim[j])
+                if echo_score >= self.threshold:
+                    echo_of = str(canon[j])
+                    echo_quote = self.by_id.get(echo_of, {}).get("quote", "")
+            theme, theme_score, kw_max = self._theme(text, theme_sim, offset + n)
+            if echo_of:
+                theme = self.by_id[echo_of].get("theme", theme)
+            stance, stance_score = self._stance(sim, spk, is_quote)
+            if echo_of:
+                stance = self.by_id[echo_of].get("stance", stance)
+            has_theme = kw_max > 0 or theme_score >= MIN_THEME_SCORE
+            if not (is_quote or (spk and spk.explicit) or echo_of or has_theme) or len(words) < MIN_SENTENCE_WORDS:
+                continue
+            if spk is not None and (spk.actor_id or spk.name):
+                actor_id, name = spk.actor_id, spk.name
+                attribution = "direct_quote" if is_quote else "paraphrase"
+            elif is_quote:
+                actor_id, name, attribution = "", "", "direct_quote"
+            else:
+                actor_id, name, attribution = OUTLET_ACTOR, "", "outlet_voice"
+            k += 1
+            rows.append({
+                "candidate_id": f"K{k:03d}", "article_id": aid, "sentence_start": s, "sentence_end": e,
+                "quote": text, "is_quote": "true" if is_quote else "false",
+                "actor_id": actor_id, "actor_name_in_text": name, "attribution": attribution,
+                "theme": theme, "theme_score": f"{theme_score:.3f}", "stance": stance,
+                "stance_score": f"{stance_score:.2f}", "echo_of": echo_of, "echo_score": f"{echo_score:.3f}",
+                "echo_quote": echo_quote, **dict.fromkeys(ANALYST_COLUMNS, ""),
+            })
+        return rows
+
+    def _theme(self, text: str, theme_sim: dict, i: int) -> tuple[str, float, int]:
+        """(theme, score, most keyword hits of one theme): keywords plus similarity to each theme's claims."""
+        low = text.lower()
+        kw: dict[str, int] = {}
+        if self.keyword_rx is not None:
+            for m in self.keyword_rx.findall(low):
+                for tid in self.keyword_themes[m]:
+                    kw[tid] = kw.get(tid, 0) + 1
+        kw_max = max(kw.values()) if kw else 0
+        scores = {}
+        for tid in self.theme_ids:
+            st = float(theme_sim[tid][i]) if tid in theme_sim else 0.0
+            kn = kw.get(tid, 0) / kw_max if kw_max else 0.0
+            scores[tid] = KEYWORD_WEIGHT * kn + SIMILARITY_WEIGHT * max(st, 0.0)
+        theme = max(scores, key=scores.get) if scores else ""
+        return theme, scores.get(theme, 0.0), kw_max
+
+    def _stance(self, sim, spk, is_quote: bool) -> tuple[str, float]:
+        """A vote of the nearest curated claims, plus the speaker's usual stance."""
+        import numpy as np
+
+        stance, stance_score = DEFAULT_STANCE, 0.0
+        if not self.n:
+            return stance, stance_score
+        votes: dict[str, float] = {}
+        for j in np.argsort(-sim)[:STANCE_NEIGHBOURS]:
+            if sim[j] > MIN_STANCE_SIMILARITY:
+                votes[self.stance_of[j]] = votes.get(self.stance_of[j], 0.0) + float(sim[j])
+        total = sum(votes.values())
+        votes = {k: v / total for k, v in votes.items()} if total else {}
+        speaker_id = spk.actor_id if (spk is not None and spk.actor_id) else ("" if is_quote else OUTLET_ACTOR)
+        for st_name, share in self.actor_prior.get(speaker_id, {}).items():
+            votes[st_name] = votes.get(st_name, 0.0) + share
+        if votes:
+            stance = max(votes, key=votes.get)
+            stance_score = votes[stance] / sum(votes.values())
+        return stance, stance_score
