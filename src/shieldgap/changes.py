@@ -44,7 +44,7 @@ def manifest(a) -> dict:
 
 def read_manifest(path: str | Path) -> dict:
     """A previous manifest; raises ValueError with a one-line reason when it is not one."""
-    from .files import FileProblem, MAX_DERIVED_BYTES, read_text
+    from .files import MAX_DERIVED_BYTES, FileProblem, read_text
 
     try:
         data = json.loads(read_text(Path(path), MAX_DERIVED_BYTES))
@@ -72,8 +72,10 @@ def compare(old: dict, new: dict) -> dict:
     out["balance"] = [{"theme": t, "before": old_bal.get(t), "after": new_bal.get(t)}
                       for t in sorted(set(old_bal) | set(new_bal)) if old_bal.get(t) != new_bal.get(t)]
     old_rank, new_rank = list(old.get("ranking") or []), list(new.get("ranking") or [])
-    out["ranking"] = [{"reason": r, "before": old_rank.index(r) + 1 if r in old_rank else None,
-                       "after": new_rank.index(r) + 1 if r in new_rank else None}
-                      for r in dict.fromkeys(new_rank + old_rank)
-                      if (old_rank.index(r) if r in old_rank else None) != (new_rank.index(r) if r in new_rank else None)]
+
+    def place(ranking: list, r: str) -> int | None:
+        return ranking.index(r) + 1 if r in ranking else None
+
+    out["ranking"] = [{"reason": r, "before": place(old_rank, r), "after": place(new_rank, r)}
+                      for r in dict.fromkeys(new_rank + old_rank) if place(old_rank, r) != place(new_rank, r)]
     return out

@@ -76,40 +76,65 @@ def _shares(inp: Inputs, scores: np.ndarray, base_top: list[int]) -> tuple[float
     return lead, same, per
 
 
-def run(inp: Inputs, n: int, spread: float, seed: int) -> Result:
-    """All four tests. ``n`` draws for the random ones, from ``seed``."""
-    rng = np.random.default_rng(seed)
+@dataclass
+class Draws:
+    """The standings the random and leave-one-out tests need. They depend on the selected ledger only, not
+    on the theme weights, so an explorer moving a weight re-ranks these without re-scoring anything."""
+
+    e: np.ndarray  # (1, items): the ledger as it is
+    ratings: np.ndarray  # (n, items): support and relevance moved by −1, 0 or +1
+    articles: list[str]
+    without_article: np.ndarray  # (articles, items)
+    outlets: list[str]
+    without_outlet: np.ndarray  # (outlets, items)
+
+
+def standings(inp: Inputs, n: int, seed: int) -> Draws:
+    """Score the ledger as it is, ``n`` rating perturbations, and without each article and each outlet."""
+    rng = np.random.default_rng([seed, 1])
     f = scoring.force(inp.support, inp.relevance)[None, :]
-    e = scoring.standing(inp.graph, f)
-    base = _scores(inp, e, inp.weights[None, :])[0]
+
+    def jitter():
+        return np.where(inp.is_claim[None, :], rng.integers(-1, 2, (n, len(inp.support))), 0)
+
+    s = np.clip(inp.support[None, :] + jitter(), 1, 5)
+    r = np.clip(inp.relevance[None, :] + jitter(), 1, 5)
+    dropped = {}
+    for key in ("article", "outlet"):
+        values = getattr(inp, key)
+        names = sorted({v for v in values if v})
+        keep = np.array([[v != name for v in values] for name in names], dtype=float).reshape(len(names), -1)
+        dropped[key] = (names, scoring.standing(inp.graph, f * keep) if names else np.zeros((0, len(values))))
+    return Draws(scoring.standing(inp.graph, f), scoring.standing(inp.graph, scoring.force(s, r)),
+                 dropped["article"][0], dropped["article"][1], dropped["outlet"][0], dropped["outlet"][1])
+
+
+def rank(inp: Inputs, draws: Draws, n: int, spread: float, seed: int) -> Result:
+    """The tests' verdicts for the current weights (cheap: no fixed point is computed)."""
+    rng = np.random.default_rng([seed, 2])
+    w0 = inp.weights[None, :]
+    base = _scores(inp, draws.e, w0)[0]
     n_expl = int(inp.explains.sum())
     base_order = [int(j) for j in np.argsort(-base, kind="stable")[:min(TOP, n_expl)]]
     res = Result(leader=inp.reasons[base_order[0]] if base_order else None,
-                 top=[inp.reasons[j] for j in base_order], samples=n)
+                 top=[inp.reasons[j] for j in base_order], samples=n,
+                 n_articles=len(draws.articles), n_outlets=len(draws.outlets))
     if not base_order:
         return res
-    # weights
-    w = inp.weights[None, :] * np.exp(spread * rng.standard_normal((n, len(inp.weights))))
-    res.leader_weights, res.top_weights, res.weights = _shares(inp, _scores(inp, np.repeat(e, n, 0), w), base_order)
-    # ratings
-    jitter = lambda: np.where(inp.is_claim[None, :], rng.integers(-1, 2, (n, len(inp.support))), 0)  # noqa: E731
-    s = np.clip(inp.support[None, :] + jitter(), 1, 5)
-    r = np.clip(inp.relevance[None, :] + jitter(), 1, 5)
-    e_r = scoring.standing(inp.graph, scoring.force(s, r))
-    res.leader_ratings, res.top_ratings, res.ratings = _shares(inp, _scores(inp, e_r, inp.weights[None, :]),
+    w = w0 * np.exp(spread * rng.standard_normal((n, len(inp.weights))))
+    res.leader_weights, res.top_weights, res.weights = _shares(inp, _scores(inp, np.repeat(draws.e, n, 0), w),
                                                                base_order)
-    # one article, one outlet at a time
-    for key, out in (("article", res.drop_article), ("outlet", res.drop_outlet)):
-        values = getattr(inp, key)
-        names = sorted({v for v in values if v})
-        setattr(res, f"n_{key}s", len(names))
-        if not names:
-            continue
-        keep = np.array([[v != name for v in values] for name in names], dtype=float)
-        e_d = scoring.standing(inp.graph, f * keep)
-        sc = _scores(inp, e_d, inp.weights[None, :])
+    res.leader_ratings, res.top_ratings, res.ratings = _shares(inp, _scores(inp, draws.ratings, w0), base_order)
+    for names, e_d, out in ((draws.articles, draws.without_article, res.drop_article),
+                            (draws.outlets, draws.without_outlet, res.drop_outlet)):
+        sc = _scores(inp, e_d, w0) if len(names) else np.zeros((0, len(inp.reasons)))
         for i, name in enumerate(names):
             lead = int(np.argmax(sc[i])) if np.isfinite(sc[i]).any() and sc[i].max() > 0 else None
             if lead != base_order[0]:
                 out[name] = inp.reasons[lead] if lead is not None else None
     return res
+
+
+def run(inp: Inputs, n: int, spread: float, seed: int) -> Result:
+    """All four tests: ``n`` draws for the random ones, from ``seed``."""
+    return rank(inp, standings(inp, n, seed), n, spread, seed)

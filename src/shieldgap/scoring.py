@@ -60,7 +60,7 @@ class Graph:
     mult: np.ndarray  # m × q / 5 for each attack
 
     @classmethod
-    def build(cls, items: list[str], attacks: list[tuple[str, str, str, float]]) -> "Graph":
+    def build(cls, items: list[str], attacks: list[tuple[str, str, str, float]]) -> Graph:
         """``attacks``: (source id, target id, relation, strength) over ``items``; other relations are ignored."""
         pos = {k: i for i, k in enumerate(items)}
         rows = [(pos[s], pos[t], ATTACK_FORCE[rel] * float(q) / 5.0) for s, t, rel, q in attacks
