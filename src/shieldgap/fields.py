@@ -286,9 +286,30 @@ EVENTS = Table(
     id_field="event_id",
 )
 
+COMPARISON = Table(
+    "comparison", "comparison.csv",
+    "Israel and Ukraine side by side, factor by factor: each cell a short statement resting on the ledger's claims "
+    "or analyst notes, an empty cell where the sources say nothing.",
+    (
+        Field("factor_id", "str", "Factor id, lower case letters, digits and underscores.", pattern=THEME_ID,
+              unique=True),
+        Field("order", "int", "Position of the factor in the table (1 first).", min=1),
+        Field("factor", "str", "The factor compared, as the table's row heading."),
+        Field("israel", "str", "What the sources say of Israel on this factor; empty when they say nothing.",
+              required=False),
+        Field("israel_sources", "list", "Claim or analyst-note ids the Israel cell rests on, separated by spaces; "
+              "at least one when the cell is not empty.", required=False, ref="claims|analyst_notes"),
+        Field("ukraine", "str", "What the sources say of Ukraine on this factor; empty when they say nothing.",
+              required=False),
+        Field("ukraine_sources", "list", "Claim or analyst-note ids the Ukraine cell rests on, separated by spaces; "
+              "at least one when the cell is not empty.", required=False, ref="claims|analyst_notes"),
+    ),
+    id_field="factor_id",
+)
+
 TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, THEMES, ACTORS, CLAIMS, ANALYST_NOTES, RELATIONS, FACT_CHECKS,
-                                                REASONS, EVENTS)}
-CSV_TABLES = ("claims", "analyst_notes", "relations", "fact_checks", "reasons", "events")
+                                                REASONS, EVENTS, COMPARISON)}
+CSV_TABLES = ("claims", "analyst_notes", "relations", "fact_checks", "reasons", "events", "comparison")
 YAML_TABLES = ("themes", "actors")
 
 RELEVANCE_RUBRIC = {

@@ -17,6 +17,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from . import files
+from .comparison import rules as comparison_rules
 from .fields import ATTACKS, CSV_TABLES, TABLES, YAML_TABLES
 from .paths import DataPaths, data_paths
 from .schema import build_schema
@@ -206,6 +207,7 @@ class Ledger:
     fact_checks: pd.DataFrame
     reasons: pd.DataFrame
     events: pd.DataFrame
+    comparison: pd.DataFrame = field(default_factory=pd.DataFrame)
     conflicts: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def article_body(self, article_id: str) -> str:
@@ -260,6 +262,10 @@ def load_ledger(data_dir=None, *, paths: DataPaths | None = None) -> Ledger:
             loaded[name] = pd.DataFrame(columns=TABLES[name].columns)
     themes, actors = loaded["themes"], loaded["actors"]
     tables = {t: loaded[t] for t in CSV_TABLES}
+    for name, df in tables.items():  # a list field of a CSV table holds ids separated by spaces
+        for f in TABLES[name].fields:
+            if f.dtype == "list" and f.name in df.columns:
+                df[f.name] = df[f.name].map(lambda v: v.split() if isinstance(v, str) and v.strip() else v)
 
     def ids(df: pd.DataFrame, col: str) -> set[str]:
         return set(df[col].astype(str)) if col in df.columns else set()
@@ -295,6 +301,8 @@ def load_ledger(data_dir=None, *, paths: DataPaths | None = None) -> Ledger:
             validate_frame(name, tables[name], paths, issues, refs, extra.get(name), broken)
     if not broken:
         issues += _consistency(paths, claims, tables["relations"], fc, tables["reasons"])
+        issues += [Issue(paths.rel(paths.data / TABLES["comparison"].file), *problem)
+                   for problem in comparison_rules(tables["comparison"])]
 
     if issues:
         raise LedgerError(issues)
@@ -310,6 +318,7 @@ def load_ledger(data_dir=None, *, paths: DataPaths | None = None) -> Ledger:
         fact_checks=_with_spans(_typed(fc, "fact_checks"), check_spans),
         reasons=_typed(tables["reasons"], "reasons"),
         events=_typed(tables["events"], "events"),
+        comparison=_typed(tables["comparison"], "comparison").sort_values("order"),
     )
     from .conflicts import attribution_conflicts
 
