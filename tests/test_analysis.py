@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from shieldgap import analysis
+from shieldgap import analysis, scoring
 from shieldgap.params import ParameterError, spec, validate
 
 
@@ -17,6 +17,7 @@ def test_weights_change_the_ranking(ledger):
     other = next(t for t in base["theme"] if t != top_theme)
     heavy = analysis.ranked_explanations(run(ledger, theme_weights={other: 10.0}))
     assert heavy.iloc[0]["theme"] == other
+    assert list(base.columns[:4]) == ["reason_id", "theme", "stance", "statement"]
     zero = analysis.ranked_explanations(run(ledger, theme_weights={top_theme: 0}))
     assert zero.iloc[0]["theme"] != top_theme
 
@@ -47,26 +48,66 @@ def test_analyst_notes_switch_changes_scores(ledger):
     assert with_notes.claims["e"].sum() < without.claims["e"].sum()
 
 
-def test_counterarguments_reduce_effective_strength(ledger):
+def test_counterarguments_reduce_standing_from_force(ledger):
     a = run(ledger)
     direct = set(a.relations.loc[a.relations["relation"].isin(["rebuts", "undercuts", "qualifies"]), "target_id"])
     c = a.claims
+    assert (c["force"] == c["strength"] * c["relevance"] / 5).all()  # f = s × r / 5
     # an answer to one appearance of an argument answers all its appearances
     attacked = set(c.loc[c["canonical_id"].isin(c.loc[c["claim_id"].isin(direct), "canonical_id"]), "claim_id"])
-    assert (c.loc[c["claim_id"].isin(attacked), "e"] < c.loc[c["claim_id"].isin(attacked), "strength"]).all()
-    assert (c.loc[~c["claim_id"].isin(attacked), "e"] == c.loc[~c["claim_id"].isin(attacked), "strength"]).all()
-    assert (c["e"] >= c["strength"] * 0.5 - 1e-9).all()
+    assert (c.loc[c["claim_id"].isin(attacked), "e"] < c.loc[c["claim_id"].isin(attacked), "force"]).all()
+    assert (c.loc[~c["claim_id"].isin(attacked), "e"] == c.loc[~c["claim_id"].isin(attacked), "force"]).all()
+    assert (c["e"] >= c["force"] * (1 - scoring.MAX_DISCOUNT) - 1e-9).all()
+    assert (c["refuted"] == (c["e"] < scoring.REFUTED_BELOW * c["force"])).all()
+    assert set(c["words"]) <= {"strong", "moderate", "weak"}
 
 
-def test_seed_makes_sensitivity_reproducible(ledger):
-    s1 = run(ledger, seed=1).sensitivity
-    s2 = run(ledger, seed=1).sensitivity
-    s3 = run(ledger, seed=2).sensitivity
-    assert s1["top_share"] == s2["top_share"]
-    assert s1["band"]["p95"].tolist() == s2["band"]["p95"].tolist()
-    assert s1["band"]["p95"].tolist() != s3["band"]["p95"].tolist()
-    wide = run(ledger, weight_spread=1.5).sensitivity
-    assert (wide["band"]["p95"] - wide["band"]["p05"]).sum() > (s1["band"]["p95"] - s1["band"]["p05"]).sum()
+def test_a_reason_counts_once_however_often_it_is_restated(ledger):
+    a = run(ledger)
+    r = a.reasons.loc["RS04"]  # the US will not fight Russia directly: many passages, one reason
+    assert r["n_claims"] > 5
+    members = a.claims.loc[r["members"]]
+    assert r["e"] == members["e"].max() and r["best"] in members.index
+    expl = a.reasons[(a.reasons["theme"] == "escalation_risk") & (a.reasons["stance"] == "explains_gap")]
+    assert a.balance.at["escalation_risk", "explains"] == pytest.approx(expl["e"].sum())
+    assert r["e"] < members["e"].sum() / 2  # restatements add sources, not weight
+    assert r["score"] == pytest.approx(r["weight"] * r["e"])
+
+
+def test_cross_theme_answers_count_against_the_reason_they_answer(ledger):
+    a = run(ledger)
+    geo = a.reasons[a.reasons["theme"] == "geography"]
+    assert (geo["stance"] == "explains_gap").all()  # no challenge of its own ...
+    answers = set().union(*(set(analysis.answers_to(a, rid)["source_id"]) for rid in geo.index))
+    assert {"C417", "C422", "C508", "N12"} <= answers  # ... but answered from other themes
+    for rid in geo.index:
+        ans, _ = a.answers[rid]
+        assert ans is not None and ans["source_id"] in answers
+        assert ans["impact"] == analysis.answers_to(a, rid)["impact"].max()
+        best = geo.at[rid, "best"]
+        if ans["target_id"] in a.claims.loc[a.claims["canonical_id"] == a.claims.at[best, "canonical_id"]].index:
+            assert a.claims.at[best, "e"] < a.claims.at[best, "force"]
+
+
+def test_robustness_runs_all_four_tests_from_the_parameters(ledger):
+    a = run(ledger)
+    res = a.robustness
+    assert res.samples == spec()["n_samples"]["default"]
+    assert res.leader == analysis.ranked_explanations(a).iloc[0]["reason_id"]
+    assert 0 <= res.leader_weights <= 1 and 0 <= res.leader_ratings <= 1
+    assert res.n_articles == len(a.articles) and res.n_outlets == a.articles["outlet"].nunique()
+    assert set(res.drop_article) <= set(a.articles.index)
+
+
+def test_seed_makes_robustness_and_band_reproducible(ledger):
+    s1 = run(ledger, seed=1)
+    s2 = run(ledger, seed=1)
+    s3 = run(ledger, seed=2)
+    assert s1.robustness.leader_weights == s2.robustness.leader_weights
+    assert s1.balance["p95"].tolist() == s2.balance["p95"].tolist()
+    assert s1.balance["p95"].tolist() != s3.balance["p95"].tolist()
+    wide = run(ledger, weight_spread=1.5)
+    assert (wide.balance["p95"] - wide.balance["p05"]).sum() > (s1.balance["p95"] - s1.balance["p05"]).sum()
 
 
 def test_validate_rejects_before_kernel():
@@ -76,11 +117,7 @@ def test_validate_rejects_before_kernel():
         validate({"include_analyst_notes": "yes"})
 
 
-def test_sensitivity_takes_its_settings_from_the_parameters_only(ledger):
+def test_robustness_takes_its_settings_from_the_parameters_only(ledger):
     a = run(ledger)
-    defaults = spec()
-    assert a.sensitivity["seed"] == defaults["seed"]["default"]
-    assert a.sensitivity["n"] == defaults["n_samples"]["default"]
-    weights = analysis.theme_weights(a.themes, a.params)
     with pytest.raises(KeyError):  # no default of its own: the notebook's parameters cell is the only one
-        analysis.sensitivity(a.arguments, weights, {})
+        analysis.analyse(ledger, {k: v for k, v in a.params.items() if k != "seed"})

@@ -103,16 +103,16 @@ def test_weight_changes_the_ranking(x, ledger):
     assert x.current_params() == {"theme_weights": {theme: 5.0}}
     expected = analysis.ranked_explanations(_expected(ledger, x.current_params()))
     got = analysis.ranked_explanations(x.analysis)
-    assert got["canonical_id"].tolist() == expected["canonical_id"].tolist()
+    assert got["reason_id"].tolist() == expected["reason_id"].tolist()
     assert got["score"].tolist() == pytest.approx(expected["score"].tolist())
     top = expected.iloc[0]
-    assert top["theme"] == theme and top["canonical_id"] != leader["canonical_id"]
+    assert top["theme"] == theme and top["reason_id"] != leader["reason_id"]
     assert x.summary_html != summary_before
     first = _first_ranked(x.summary_html)
-    assert escape(top["canonical_id"]) in first
-    assert escape(ledger.claims.at[top["best"], "summary"]) in first
+    assert escape(top["reason_id"]) in first and escape(top["statement"]) in first
+    assert escape(ledger.claims.at[top["best"], "quote"]) in first
     label = escape(ledger.themes.at[theme, "label"])
-    assert f"weigh most under <b>{label}</b>" in x.summary_html
+    assert f"({label};" in first
     assert f"{theme} × 5" in x.header_html  # the report's header states the weight
 
 
@@ -132,11 +132,11 @@ def test_unchecking_a_theme_removes_its_section(x, ledger):
 
 
 def test_analyst_notes_switch_changes_scores(x, ledger):
-    scores_with = analysis.ranked_explanations(x.analysis).set_index("canonical_id")["score"]
+    scores_with = analysis.ranked_explanations(x.analysis).set_index("reason_id")["score"]
     summary_with = x.summary_html
     x.include_analyst_notes.value = False
     assert x.error is None and x.current_params() == {"include_analyst_notes": False}
-    scores_without = analysis.ranked_explanations(x.analysis).set_index("canonical_id")["score"]
+    scores_without = analysis.ranked_explanations(x.analysis).set_index("reason_id")["score"]
     assert x.analysis.notes.empty
     common = scores_with.index.intersection(scores_without.index)
     assert (abs(scores_without[common] - scores_with[common]) > 1e-6).any()

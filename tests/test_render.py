@@ -68,12 +68,85 @@ def test_state_media_and_analyst_notes_are_labelled(default_render):
     assert "Disputed attributions" in html
 
 
-def test_every_claim_quote_appears_verbatim(default_render, ledger):
+def test_every_item_has_one_anchor_and_each_reason_its_best_quote(default_render, ledger):
     from html import unescape
 
-    text = _text(unescape((default_render / "report.html").read_text(encoding="utf-8")))
-    for cid, c in ledger.claims.iterrows():
-        assert " ".join(c["quote"].split()) in text, cid
+    from shieldgap import analysis
+    from shieldgap.params import validate
+
+    html = (default_render / "report.html").read_text(encoding="utf-8")
+    text = _text(unescape(html))
+    ids = re.findall(r'\bid="([^"]+)"', html)
+    for kind, table in (("claim", ledger.claims), ("note", ledger.analyst_notes), ("relation", ledger.relations),
+                        ("fact-check", ledger.fact_checks), ("reason", ledger.reasons)):
+        for item in table.index:
+            assert ids.count(item) == 1, (kind, item, ids.count(item))
+    for theme in ledger.themes.index:
+        assert ids.count(f"theme-{theme}") == 1
+    a = analysis.analyse(ledger, validate({}))
+    for rid, r in a.reasons.iterrows():  # each reason once, with the words of its best statement
+        assert " ".join(ledger.claims.at[r["best"], "quote"].split()) in text, rid
+    for nid, n in ledger.analyst_notes.iterrows():  # each analyst note printed once
+        assert text.count(" ".join(n["text"].split())) == 1, nid
+    # every link inside the report points at an anchor that exists
+    for target in re.findall(r'href="#([^"]+)"', html):
+        assert target in ids, target
+
+
+def test_the_claims_annex_holds_every_quote(ledger):
+    import csv
+    import io
+
+    from shieldgap import analysis, appendices
+    from shieldgap.params import validate
+    from shieldgap.sections import text
+
+    rows = list(csv.DictReader(io.StringIO(appendices.claims_csv(analysis.analyse(ledger, validate({}))))))
+    assert [r["claim_id"] for r in rows] == list(ledger.claims.index)
+    for r in rows:
+        assert r["quote"] == ledger.claims.at[r["claim_id"], "quote"]
+        assert r["in_words"] in ("strong", "moderate", "weak")
+        assert (r["date_is"] == "said") == bool(text(ledger.claims.at[r["claim_id"], "said_on"]))
+
+
+def test_presentation_slips_are_gone(default_render, ledger):
+    html = (default_render / "report.html").read_text(encoding="utf-8")
+    text = _text(re.sub(r"<style.*?</style>", "", html, flags=re.S))
+    assert ", ." not in text and ",  ." not in text  # undated references
+    params = html.split("sg-params", 1)[1]
+    for literal in ("''", "[]", "{}", "&#39;&#39;"):
+        assert literal not in params, literal
+    assert "machine-suggested material" not in text  # no pipeline message when nothing is new
+    assert "are balanced" not in text  # a theme with nothing is not called balanced
+    assert "largely refuted" in text
+
+
+def test_statement_dates_are_kept_apart_from_publication_dates(ledger):
+    from shieldgap import analysis
+    from shieldgap.params import validate
+    from shieldgap.report import present
+    from shieldgap.sections import Sections, text
+
+    s = Sections(analysis.analyse(ledger, validate({})))
+    arts = ledger.articles
+    for _, c in ledger.claims.iterrows():
+        src = s.source(c)
+        if text(c["said_on"]):
+            assert src.said and str(src.date) == str(c["said_on"])[:10] and not src.approx
+        else:
+            art = arts.loc[c["article_id"]]
+            assert not src.said and src.date == art["published"].date()
+            assert src.approx == (art["date_precision"] != "day")
+    undated = next(cid for cid, c in ledger.claims.iterrows() if not text(c["said_on"]))
+    quote = s.item(undated)
+    html = present("theme", theme={"id": "t", "number": "1", "label": "", "question": "", "description": "",
+                                   "balance": {"empty": True}, "reasons": [], "has_map": False, "map": None,
+                                   "context": [], "n_context": 0}).html
+    from shieldgap.report import environment
+
+    when = environment().get_template("_macros.html.j2").module.when(quote.source)
+    assert str(when).startswith("reported on") and "said" not in str(when)
+    assert "only context" in html
 
 
 def test_pdf_is_a4_and_contains_sections(default_render):
@@ -174,7 +247,8 @@ def test_failed_pdf_leaves_previous_report_and_no_temporary_files(tmp_path, monk
     monkeypatch.setenv("SHIELDGAP_CHROMIUM", "/bin/false")
     result = _render(tmp_path, "--format", "html,pdf", "--pdf-engine", "chromium", "-p", "detail", "brief")
     assert result.exit_code == 1, result.output
-    assert "Chromium could not print the PDF" in result.stderr
+    # pdf.py says which step failed: starting the browser (a persistent one) or printing (a subprocess)
+    assert re.search(r"Chromium could not (print the PDF|be started)", result.stderr)
     for name in ("report.html", "report.pdf", "report.ipynb"):
         assert (tmp_path / name).read_text(encoding="utf-8") == f"previous {name}"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html", "report.ipynb", "report.pdf"]
@@ -227,14 +301,23 @@ def test_templates_escape_every_value():
 
     bad = '<script>alert("x")</script>'
     html = present("header", title=bad, n_claims=1, n_articles=1, first=dt.date(2024, 1, 1), last=dt.date(2024, 1, 2),
-                   n_themes=1, min_strength=1, notes_counted=True, excluded=[bad], theme_weights={bad: 2}).html
+                   n_themes=1, min_strength=1, notes_counted=True, excluded=[bad], theme_weights={bad: 2},
+                   outline=[]).html
     source = Source(bad, dt.date(2024, 1, 1), False, Outlet(bad, "state_controlled_media", bad))
-    ranked = [{"summary": bad, "theme": bad, "score": 1.0, "articles": 2, "canonical_id": bad,
-               "item": Quote(bad, bad, source), "unanswered": "",
-               "counter": {"relation": bad, "explanation": bad, "item": Note(bad, bad, Reference(bad, bad, bad, bad))}}]
-    html += present("summary", n_explains=1, n_challenges=0, top_theme=bad, next_themes=[bad], ranked=ranked,
-                    robustness=None, caveats=[("state_media", [bad])]).html
-    assert "<script" not in html and html.count("&lt;script&gt;") == 22  # every value placed, each escaped
+    rating = {"support": 5, "relevance": 4, "force": 4.0, "e": 4.0, "words": bad, "refuted": False}
+    answer = {"id": bad, "source_id": bad, "is_note": False, "relation": bad, "target_id": bad, "explanation": bad,
+              "strength": 3, "words": bad, "item": Quote(bad, bad, source), "speaker": bad, "theme": bad,
+              "other_theme": True}
+    reason = {"id": bad, "statement": bad, "theme": bad, "theme_id": bad, "stance": "explains_gap", "words": bad,
+              "e": 4.0, "score": 4.0, "rating": rating, "item": Quote(bad, bad, source), "summary": bad, "n_claims": 2,
+              "n_articles": 2, "n_outlets": 2, "outlets": [bad], "single_source": False, "answer": answer,
+              "reply": {**answer, "is_note": True, "item": Note(bad, bad, Reference(bad, bad, bad, bad))},
+              "unanswered": "", "checks": []}
+    caveats = {"state_media": [bad], "errors": [], "other_checks": [], "conflicts": 0, "n_articles": 1,
+               "n_outlets": 1, "n_shared": 0, "compilations": []}
+    html += present("summary", n_explains=1, n_challenges=0, n_explain_claims=2, n_challenge_claims=0,
+                    ranked=[reason], challenges=[], robustness=None, caveats=caveats).html
+    assert "<script" not in html and html.count("&lt;script&gt;") == 34  # every value placed, each escaped
 
 
 def test_data_dir_reaches_the_kernel_as_a_parameter(tmp_path, data_copy, monkeypatch):

@@ -1,7 +1,8 @@
-"""Scores, balances and the sensitivity analysis behind the report.
+"""The ledger scored for the report: claims' standing, reasons, theme balances and robustness.
 
-The scoring formula is stated once, in ``SCORING`` below, which the report's methodology appendix
-prints; the functions of this module implement it.
+The method is :mod:`shieldgap.scoring` (stated once, in ``scoring.SCORING``) and the robustness
+tests are :mod:`shieldgap.robustness`; this module only selects what the parameters ask for, builds
+the argument graph from the ledger and arranges the results as tables the report presents.
 """
 from __future__ import annotations
 
@@ -10,28 +11,18 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from . import robustness, scoring
 from .fields import ATTACKS
 from .ledger import Ledger
 from .selection import article_selected, claim_selected, note_selected
 
-SCORING = (
-    "Each item (a claim appearance or, when counted, an analyst note) starts from its curated strength s (1-5).",
-    "An attack on an item (a rebuts or undercuts relation, or a qualifies relation at half force) from an item a, "
-    "with relation strength r, has impact i = m × (r/5) × (e(a)/5), where m is 1, or 0.5 for qualifies.",
-    "The effective strength is e(x) = s(x) × (1 − 0.5 × the largest impact on x): only the strongest attack counts, "
-    "and it can at most halve a claim. Attackers are themselves attacked, so e is computed to a fixed point over the "
-    "argument graph. An answer to one appearance of an argument answers all its appearances. Supports relations are "
-    "shown but do not change scores.",
-    "An argument (a canonical claim with all its appearances) scores w(theme) × the largest e among its selected "
-    "appearances: repeating a claim in more articles does not add weight.",
-    "A theme's weighted balance is w(theme) × (sum of its explains_gap arguments − sum of its challenges_gap "
-    "arguments); context claims score 0.",
-    "Sensitivity: every theme weight is multiplied by exp(spread × z), z ~ N(0, 1), in n_samples draws from seed; "
-    "the report gives how often the ranking of explanations keeps its leader (and its first three) and the 5-95 % "
-    "band of each theme's weighted balance.",
-)
-ATTACK_FORCE = {"rebuts": 1.0, "undercuts": 1.0, "qualifies": 0.5}
-MAX_DISCOUNT = 0.5
+#: Event kinds that are the background of the question, not reporting that articles can share.
+BACKGROUND_EVENTS = ("invasion", "attack", "incursion")
+#: Event kinds that count as shared reporting when two or more articles cover the same one.
+SHARED_EVENTS = ("briefing", "statement", "meeting")
+REASON_COLUMNS = ["reason_id", "theme", "stance", "statement", "e", "force", "best", "members", "n_claims",
+                  "n_articles", "n_outlets", "n_events", "articles", "outlets", "single_source", "weight", "score",
+                  "words", "refuted"]
 
 
 @dataclass
@@ -39,13 +30,20 @@ class Analysis:
     params: dict
     ledger: Ledger
     articles: pd.DataFrame  # selected articles
-    claims: pd.DataFrame  # selected claims, with effective strength `e` and `outlet`, `date`
-    notes: pd.DataFrame  # selected analyst notes (empty when not counted)
-    relations: pd.DataFrame  # relations among selected items
+    claims: pd.DataFrame  # selected claims, with `force`, standing `e`, `refuted`, `words`, `outlet`, `date`, `said`
+    notes: pd.DataFrame  # selected analyst notes (empty when not counted), with `force`, `e`
+    relations: pd.DataFrame  # relations among selected items, with `impact` (0 for supports)
     themes: pd.DataFrame  # selected themes with weights
-    arguments: pd.DataFrame  # canonical arguments with scores
-    balance: pd.DataFrame  # per theme: explains, challenges, weighted balance
-    sensitivity: dict = field(default_factory=dict)
+    reasons: pd.DataFrame  # one row per reason with selected claims (REASON_COLUMNS), index reason_id
+    balance: pd.DataFrame  # per theme: explains, challenges, weighted balance and its 5-95 % band
+    robustness: robustness.Result | None = None
+    answers: dict = field(default_factory=dict)  # reason id -> (strongest answer row, strongest reply row) or Nones
+    inputs: robustness.Inputs | None = None
+
+    @property
+    def sensitivity(self) -> dict:
+        """The weight-perturbation band of each theme's balance, as {"band": DataFrame p05/p50/p95 by theme}."""
+        return {"band": self.balance[["theme", "p05", "p50", "p95"]]}
 
 
 def select(ledger: Ledger, p: dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -60,25 +58,6 @@ def select(ledger: Ledger, p: dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.Data
             notes.loc[np.array(nmask, dtype=bool)].copy())
 
 
-def effective_strength(strength: dict[str, float], relations: pd.DataFrame, rounds: int = 50) -> dict[str, float]:
-    """Fixed point of e(x) = s(x) * (1 - 0.5 * max attack impact), over items in ``strength``."""
-    attacks = relations[relations["relation"].isin(ATTACKS)
-                        & relations["source_id"].isin(strength.keys()) & relations["target_id"].isin(strength.keys())]
-    e = dict(strength)
-    edges = list(zip(attacks["source_id"], attacks["target_id"], attacks["relation"],
-                     attacks["strength"].astype(float)))
-    for _ in range(rounds):
-        impact: dict[str, float] = {}
-        for src, tgt, rel, r in edges:
-            impact[tgt] = max(impact.get(tgt, 0.0), ATTACK_FORCE[rel] * (r / 5) * (e[src] / 5))
-        new = {k: s * (1 - MAX_DISCOUNT * impact.get(k, 0.0)) for k, s in strength.items()}
-        if all(abs(new[k] - e[k]) < 1e-9 for k in e):
-            e = new
-            break
-        e = new
-    return e
-
-
 def theme_weights(themes: pd.DataFrame, p: dict) -> pd.Series:
     w = pd.Series(1.0, index=themes.index)
     for t, v in (p.get("theme_weights") or {}).items():
@@ -87,78 +66,86 @@ def theme_weights(themes: pd.DataFrame, p: dict) -> pd.Series:
     return w
 
 
-def score_arguments(claims: pd.DataFrame, weights: pd.Series) -> pd.DataFrame:
-    """One row per canonical argument among the selected claims."""
-    if claims.empty:
-        return pd.DataFrame(columns=["canonical_id", "theme", "stance", "e", "appearances", "articles", "score"])
-    g = claims.groupby("canonical_id")
-    args = pd.DataFrame({
-        "theme": g["theme"].first(),
-        "stance": g["stance"].first(),
-        "e": g["e"].max(),
-        "appearances": g.size(),
-        "articles": g["article_id"].nunique(),
-        "best": g["e"].idxmax(),
-    })
-    args["weight"] = args["theme"].map(weights).astype(float)
-    args["score"] = args["weight"] * args["e"]
-    args.index.name = "canonical_id"
-    return args.reset_index()
+def appearances(claims: pd.DataFrame) -> dict[str, list[str]]:
+    """Each selected claim id -> every selected appearance of its canonical claim (itself included)."""
+    members = claims.groupby("canonical_id")["claim_id"].apply(list).to_dict()
+    return {c: members[k] for c, k in zip(claims["claim_id"], claims["canonical_id"])}
 
 
-def theme_balance(arguments: pd.DataFrame, weights: pd.Series) -> pd.DataFrame:
+def graph(claims: pd.DataFrame, notes: pd.DataFrame, rel: pd.DataFrame) -> tuple[list[str], scoring.Graph]:
+    """The argument graph over claims and notes; an answer to one appearance answers all its appearances."""
+    items = list(claims["claim_id"]) + list(notes["note_id"])
+    same = appearances(claims)
+    attacks = [(s, t2, r, q) for s, t, r, q in zip(rel["source_id"], rel["target_id"], rel["relation"], rel["strength"])
+               for t2 in same.get(t, [t])]
+    return items, scoring.Graph.build(items, attacks)
+
+
+def reason_table(claims: pd.DataFrame, ledger: Ledger, weights: pd.Series, covers: dict) -> pd.DataFrame:
     rows = []
-    for theme, w in weights.items():
-        a = arguments[arguments["theme"] == theme]
-        ex = float(a.loc[a["stance"] == "explains_gap", "e"].sum())
-        ch = float(a.loc[a["stance"] == "challenges_gap", "e"].sum())
+    for rid, c in claims[claims["reason_id"].fillna("") != ""].groupby("reason_id"):
+        r = ledger.reasons.loc[rid]
+        best = c.sort_values(["e", "strength", "relevance"], ascending=False, kind="stable").index[0]
+        arts = sorted(set(c["article_id"]))
+        events = {e for a in arts for e in covers.get(a, [])}
+        w = float(weights.get(r["theme"], 1.0))
+        e = float(c.at[best, "e"])
+        rows.append({"reason_id": rid, "theme": r["theme"], "stance": r["stance"], "statement": r["statement"],
+                     "e": e, "force": float(c.at[best, "force"]), "best": best, "members": list(c.index),
+                     "n_claims": len(c), "n_articles": len(arts), "n_outlets": c["outlet"].nunique(),
+                     "n_events": len(events), "articles": arts, "outlets": sorted(set(c["outlet"])),
+                     "single_source": c["outlet"].nunique() <= 1, "weight": w, "score": w * e,
+                     "words": scoring.in_words(e), "refuted": bool(c.at[best, "refuted"])})
+    return pd.DataFrame(rows, columns=REASON_COLUMNS).set_index("reason_id", drop=False).rename_axis(None)
+
+
+def theme_balance(reasons: pd.DataFrame, weights: pd.Series, draws: np.ndarray) -> pd.DataFrame:
+    """Per theme w × (Σ e of explaining reasons − Σ e of challenging ones), with the 5-95 % band over
+    ``draws`` (perturbed weights: draws × themes)."""
+    rows = []
+    for j, (theme, w) in enumerate(weights.items()):
+        r = reasons[reasons["theme"] == theme]
+        ex = float(r.loc[r["stance"] == "explains_gap", "e"].sum())
+        ch = float(r.loc[r["stance"] == "challenges_gap", "e"].sum())
+        band = draws[:, j] * (ex - ch) if len(draws) else np.array([w * (ex - ch)])
         rows.append({"theme": theme, "weight": float(w), "explains": ex, "challenges": ch,
-                     "n_explains": int((a["stance"] == "explains_gap").sum()),
-                     "n_challenges": int((a["stance"] == "challenges_gap").sum()),
-                     "n_context": int((a["stance"] == "context").sum()),
+                     "n_explains": int((r["stance"] == "explains_gap").sum()),
+                     "n_challenges": int((r["stance"] == "challenges_gap").sum()),
                      "balance": float(w) * (ex - ch), "explains_weighted": float(w) * ex,
-                     "index": (ex - ch) / (ex + ch) if ex + ch else 0.0})
-    return pd.DataFrame(rows).set_index("theme", drop=False).rename_axis(None)
+                     "p05": float(np.percentile(band, 5)), "p50": float(np.percentile(band, 50)),
+                     "p95": float(np.percentile(band, 95))})
+    return pd.DataFrame(rows, columns=["theme", "weight", "explains", "challenges", "n_explains", "n_challenges",
+                                       "balance", "explains_weighted", "p05", "p50", "p95"]
+                        ).set_index("theme", drop=False).rename_axis(None)
 
 
-def sensitivity(arguments: pd.DataFrame, weights: pd.Series, p: dict) -> dict:
-    """Random multiplicative perturbations of the theme weights."""
-    rng = np.random.default_rng(int(p["seed"]))  # defaults live in the notebook's parameters cell only
-    n = int(p["n_samples"])
-    spread = float(p["weight_spread"])
+def _strongest(rel: pd.DataFrame, targets, exclude=()) -> pd.Series | None:
+    att = rel[rel["target_id"].isin(set(targets)) & rel["relation"].isin(ATTACKS)
+              & ~rel["source_id"].isin(set(exclude))]
+    if att.empty:
+        return None
+    return att.sort_values(["impact", "strength", "relation_id"], ascending=[False, False, True]).iloc[0]
+
+
+def answers_to(a: Analysis, reason_id: str) -> pd.DataFrame:
+    """Every attack on any member of a reason, from any theme, strongest first."""
+    members = set(a.reasons.at[reason_id, "members"])
+    att = a.relations[a.relations["target_id"].isin(members) & a.relations["relation"].isin(ATTACKS)]
+    return att.sort_values(["impact", "strength", "relation_id"], ascending=[False, False, True])
+
+
+def robustness_inputs(claims, notes, items, g, support, relevance, reasons, weights) -> robustness.Inputs:
+    pos = {k: i for i, k in enumerate(items)}
     themes = list(weights.index)
-    expl = arguments[arguments["stance"] == "explains_gap"].reset_index(drop=True)
-    base_order = expl.sort_values("score", ascending=False)["canonical_id"].tolist()
-    theme_pos = {t: i for i, t in enumerate(themes)}
-    draws = weights.to_numpy()[None, :] * np.exp(spread * rng.standard_normal((n, len(themes))))
-    # balance per draw
-    base = theme_balance(arguments, weights)
-    diff = (base["explains"] - base["challenges"]).reindex(themes).to_numpy()
-    balances = draws * diff[None, :]
-    out = {"n": n, "spread": spread, "seed": int(p["seed"]),
-           "band": pd.DataFrame({"theme": themes, "p05": np.percentile(balances, 5, axis=0),
-                                 "p50": np.percentile(balances, 50, axis=0),
-                                 "p95": np.percentile(balances, 95, axis=0)}).set_index("theme", drop=False)}
-    if expl.empty:
-        out.update(top_share=None, top3_share=None, rank_freq=pd.DataFrame())
-        return out
-    cols = expl["theme"].map(theme_pos).to_numpy()
-    scores = draws[:, cols] * expl["e"].to_numpy()[None, :]
-    leaders = scores.argmax(axis=1)
-    lead_ids = expl["canonical_id"].to_numpy()[leaders]
-    top = base_order[0]
-    k = min(3, len(expl))
-    topk = np.argsort(-scores, axis=1)[:, :k]
-    base_top3 = set(base_order[:k])
-    same_top3 = [set(expl["canonical_id"].to_numpy()[row]) == base_top3 for row in topk]
-    freq = pd.Series(lead_ids).value_counts() / n
-    # theme ranking of the weighted explanations
-    theme_expl = draws * base["explains"].reindex(themes).to_numpy()[None, :]
-    lead_theme = np.array(themes)[theme_expl.argmax(axis=1)]
-    base_theme = base["explains_weighted"].idxmax()
-    out.update(top=top, top_share=float((lead_ids == top).mean()), top3_share=float(np.mean(same_top3)),
-               leader_freq=freq, theme_top=base_theme, theme_top_share=float((lead_theme == base_theme).mean()))
-    return out
+    n_claims = len(claims)
+    return robustness.Inputs(
+        graph=g, support=support, relevance=relevance,
+        is_claim=np.arange(len(items)) < n_claims,
+        article=np.array(list(claims["article_id"]) + [""] * len(notes), dtype=object),
+        outlet=np.array(list(claims["outlet"]) + [""] * len(notes), dtype=object),
+        reasons=list(reasons.index), members=[np.array([pos[m] for m in ms], dtype=int) for ms in reasons["members"]],
+        reason_theme=np.array([themes.index(t) for t in reasons["theme"]], dtype=int),
+        explains=(reasons["stance"] == "explains_gap").to_numpy(), weights=weights.to_numpy(dtype=float))
 
 
 def analyse(ledger: Ledger, p: dict) -> Analysis:
@@ -168,39 +155,56 @@ def analyse(ledger: Ledger, p: dict) -> Analysis:
     weights = theme_weights(themes, p)
     ids = set(claims["claim_id"]) | set(notes["note_id"])
     rel = ledger.relations[ledger.relations["source_id"].isin(ids) & ledger.relations["target_id"].isin(ids)].copy()
-    # An answer to one appearance of an argument answers every appearance of it.
-    members = claims.groupby("canonical_id")["claim_id"].apply(list).to_dict()
-    canon = dict(zip(claims["claim_id"], claims["canonical_id"]))
-    scoring_rel = rel.assign(target_id=rel["target_id"].map(lambda t: members.get(canon.get(t), [t])))
-    scoring_rel = scoring_rel.explode("target_id")
-    base = {**{c: float(s) for c, s in zip(claims["claim_id"], claims["strength"])},
-            **{n: float(s) for n, s in zip(notes["note_id"], notes["strength"])}}
-    e = effective_strength(base, scoring_rel)
-    claims["e"] = claims["claim_id"].map(e)
-    notes["e"] = notes["note_id"].map(e) if not notes.empty else pd.Series(dtype=float)
-    claims["outlet"] = claims["article_id"].map(ledger.articles["outlet"])
-    claims["outlet_type"] = claims["article_id"].map(ledger.articles["outlet_type"])
-    claims["date"] = pd.to_datetime(claims["said_on"]).fillna(claims["article_id"].map(ledger.articles["published"]))
-    rel["source_e"] = rel["source_id"].map(e)
-    rel["impact"] = [ATTACK_FORCE.get(r, 0) * (s / 5) * (se / 5)
-                     for r, s, se in zip(rel["relation"], rel["strength"].astype(float), rel["source_e"])]
-    args = score_arguments(claims, weights)
-    bal = theme_balance(args, weights)
-    themes = themes.assign(weight=weights)
-    a = Analysis(p, ledger, arts, claims, notes, rel, themes, args, bal)
-    a.sensitivity = sensitivity(args, weights, p)
+    articles = ledger.articles
+    claims["outlet"] = claims["article_id"].map(articles["outlet"])
+    claims["outlet_type"] = claims["article_id"].map(articles["outlet_type"])
+    said = pd.to_datetime(claims["said_on"].replace("", None))
+    claims["said"] = said.notna()
+    claims["date"] = said.fillna(pd.to_datetime(claims["article_id"].map(articles["published"])))
+    # score
+    items, g = graph(claims, notes, rel)
+    support = np.array(list(claims["strength"]) + list(notes["strength"]), dtype=float)
+    relevance = np.array(list(claims["relevance"]) + [scoring.NOTE_RELEVANCE] * len(notes), dtype=float)
+    f = scoring.force(support, relevance)
+    e = scoring.standing(g, f[None, :])[0]
+    n = len(claims)
+    claims["force"], claims["e"] = f[:n], e[:n]
+    claims["refuted"] = claims["e"] < scoring.REFUTED_BELOW * claims["force"]
+    claims["words"] = [scoring.in_words(x) for x in claims["e"]]
+    notes["force"] = f[n:]
+    notes["e"] = e[n:]
+    e_of = dict(zip(items, e))
+    rel["source_e"] = rel["source_id"].map(e_of)
+    rel["impact"] = [scoring.ATTACK_FORCE.get(r, 0.0) * (q / 5) * (se / 5)
+                     for r, q, se in zip(rel["relation"], rel["strength"].astype(float), rel["source_e"])]
+    covers = {aid: [ev for ev in (c if isinstance(c, list) else []) if ev in ledger.events.index
+                    and ledger.events.at[ev, "kind"] not in BACKGROUND_EVENTS]
+              for aid, c in articles["covers"].items()}
+    reasons = reason_table(claims, ledger, weights, covers)
+    # the weight perturbation band of each theme's balance (the same draws as the robustness test's form)
+    rng = np.random.default_rng(int(p["seed"]))  # defaults live in the notebook's parameters cell only
+    spread, n_samples = float(p["weight_spread"]), int(p["n_samples"])
+    draws = weights.to_numpy(dtype=float)[None, :] * np.exp(spread * rng.standard_normal((n_samples, len(weights))))
+    bal = theme_balance(reasons, weights, draws)
+    a = Analysis(p, ledger, arts, claims, notes, rel, themes.assign(weight=weights), reasons, bal)
+    for rid in reasons.index:
+        ans = _strongest(rel, reasons.at[rid, "members"])
+        reply = None
+        if ans is not None:
+            src = ans["source_id"]
+            reply = _strongest(rel, appearances(claims).get(src, [src]), exclude=reasons.at[rid, "members"])
+        a.answers[rid] = (ans, reply)
+    a.inputs = robustness_inputs(claims, notes, items, g, support, relevance, reasons, weights)
+    a.robustness = robustness.run(a.inputs, n_samples, spread, int(p["seed"]))
     return a
 
 
-def strongest_counter(a: Analysis, canonical_id: str) -> pd.Series | None:
-    """The strongest attack on any appearance of an argument, or None."""
-    members = set(a.claims.loc[a.claims["canonical_id"] == canonical_id, "claim_id"])
-    att = a.relations[a.relations["target_id"].isin(members) & a.relations["relation"].isin(ATTACKS)]
-    if att.empty:
-        return None
-    return att.sort_values(["impact", "strength"], ascending=False).iloc[0]
-
-
 def ranked_explanations(a: Analysis) -> pd.DataFrame:
-    ex = a.arguments[a.arguments["stance"] == "explains_gap"]
-    return ex.sort_values(["score", "articles"], ascending=False).reset_index(drop=True)
+    """The reasons that explain the gap, by w × e (ties: more articles first)."""
+    ex = a.reasons[a.reasons["stance"] == "explains_gap"]
+    return ex.sort_values(["score", "n_articles"], ascending=False, kind="stable").reset_index(drop=True)
+
+
+def ranked_challenges(a: Analysis) -> pd.DataFrame:
+    ch = a.reasons[a.reasons["stance"] == "challenges_gap"]
+    return ch.sort_values(["score", "n_articles"], ascending=False, kind="stable").reset_index(drop=True)

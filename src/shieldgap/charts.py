@@ -112,51 +112,46 @@ WRAP = 27  # characters per line in an argument-map box
 
 
 def argument_graph(a: Analysis):
-    """networkx DiGraph of the selected arguments: nodes are canonical claims and analyst notes, an edge
-    runs from an answer to the argument it answers, weighted by the attack's impact."""
+    """networkx DiGraph of the selected arguments: nodes are claims and analyst notes, an edge runs from
+    an answer to the claim it answers, with the attack's impact (as computed by the analysis)."""
     import networkx as nx
 
-    canon = a.claims.set_index("claim_id")["canonical_id"].to_dict()
     g = nx.DiGraph()
-    best = a.claims.sort_values("e", ascending=False).drop_duplicates("canonical_id").set_index("canonical_id")
-    for cid, c in best.iterrows():
-        g.add_node(cid, kind="claim", stance=c["stance"], theme=c["theme"], e=float(c["e"]), text=c["summary"])
+    for cid, c in a.claims.iterrows():
+        g.add_node(cid, kind="claim", stance=c["stance"], theme=c["theme"], e=float(c["e"]), text=c["summary"],
+                   claim=c["claim_id"])  # the claim shown: its own id, which may differ from the canonical one
     for nid, n in a.notes.iterrows():
         g.add_node(nid, kind="note", stance=n["stance"], theme=n["theme"], e=float(n["e"]), text=n["text"])
     for r in a.relations.itertuples():
-        src, tgt = canon.get(r.source_id, r.source_id), canon.get(r.target_id, r.target_id)
-        if src in g and tgt in g and src != tgt:
-            old = g.get_edge_data(src, tgt)
-            if old is None or r.impact > old["impact"]:
-                g.add_edge(src, tgt, relation=r.relation, impact=float(r.impact), strength=int(r.strength))
+        g.add_edge(r.source_id, r.target_id, relation=r.relation, impact=float(r.impact), strength=int(r.strength))
     return g
 
 
-def _strongest_answer(g, node, exclude=()):
-    attacks = [(u, d) for u, _, d in g.in_edges(node, data=True) if d["relation"] != "supports" and u not in exclude]
-    return max(attacks, key=lambda x: (x[1]["impact"], x[1]["strength"]), default=None)
-
-
 def argument_chains(a: Analysis, theme: str) -> list[tuple]:
-    """Per explanation of ``theme`` (strongest first): (explanation, answer, edge, reply, edge) or Nones."""
+    """Per explaining reason of ``theme`` (strongest first): (its best claim, answer, edge, reply, edge) or Nones.
+
+    The answer and the reply are the analysis' (``Analysis.answers``): the strongest attack on any statement
+    of the reason, from any theme, and the strongest attack on that answer."""
     g = a.__dict__.get("_graph")
     if g is None:
         g = a.__dict__["_graph"] = argument_graph(a)
-    expl = a.arguments[(a.arguments["theme"] == theme) & (a.arguments["stance"] == "explains_gap")]
+    rs = a.reasons[(a.reasons["theme"] == theme) & (a.reasons["stance"] == "explains_gap")]
     chains = []
-    for cid in expl.sort_values("score", ascending=False)["canonical_id"]:
-        ans = _strongest_answer(g, cid)
-        rep = _strongest_answer(g, ans[0], exclude=(cid,)) if ans else None
-        chains.append((cid, ans[0] if ans else None, ans[1] if ans else None,
-                       rep[0] if rep else None, rep[1] if rep else None))
+    for rid, r in rs.sort_values("score", ascending=False, kind="stable").iterrows():
+        ans, rep = a.answers.get(rid, (None, None))
+        edge = lambda x: {"relation": x["relation"], "impact": float(x["impact"]), "strength": int(x["strength"])}  # noqa: E731
+        chains.append((r["best"], ans["source_id"] if ans is not None else None, edge(ans) if ans is not None else None,
+                       rep["source_id"] if rep is not None else None, edge(rep) if rep is not None else None))
     return chains, g
 
 
 def _label(node, g, relation=None) -> str:
+    """The node's text wrapped at whole words (a word longer than a line keeps its line; the box's font shrinks)."""
     d = g.nodes[node]
     head = f"[{relation}] " if relation else ""
-    label = head + f"{node}  " + ("ANALYST NOTE: " if d["kind"] == "note" else "") + d["text"]
-    return textwrap.fill(textwrap.shorten(label, 140, placeholder="…"), WRAP)
+    label = head + f"{d.get('claim', node)}  " + ("ANALYST NOTE: " if d["kind"] == "note" else "") + d["text"]
+    return textwrap.fill(textwrap.shorten(label, 140, placeholder="…"), WRAP, break_long_words=False,
+                         break_on_hyphens=False)
 
 
 BOX_W = 0.92  # box width in data units (the axes span 3.1 units across the figure width)
@@ -173,7 +168,8 @@ def _box(ax, x, y, node, g, relation=None):
     ax.add_patch(FancyBboxPatch((x, y - h / 2), BOX_W, h, boxstyle="round,pad=0,rounding_size=0.25", fc=face,
                                 ec=STANCE_COLORS[d["stance"]], lw=1.0, ls="--" if d["kind"] == "note" else "-",
                                 mutation_aspect=4, zorder=2))
-    ax.text(x + 0.03, y, label, ha="left", va="center", fontsize=6.6, zorder=3)
+    longest = max(len(line) for line in label.splitlines())
+    ax.text(x + 0.03, y, label, ha="left", va="center", fontsize=6.6 * min(1.0, WRAP / longest), zorder=3)
     return h
 
 
@@ -225,34 +221,102 @@ def argument_map(a: Analysis, theme: str | None = None):
     return fig
 
 
+#: Marker of an event kind on the timeline (shape carries the kind; colour only repeats it).
+EVENT_MARKERS = {"invasion": "X", "attack": "X", "incursion": "X", "briefing": "s", "statement": "D",
+                 "meeting": "p", "agreement": "P"}
+#: Marker of a statement's stance on the timeline (shape and colour both carry it).
+STANCE_MARKERS = {"explains_gap": "^", "challenges_gap": "v", "context": "o"}
+TIMELINE_GAP = 45  # days without an event or statement that break the time axis
+
+
+def timeline_points(a: Analysis) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The timeline's events (date, id, kind, title) and statements (date, speaker, stance, dated, ids):
+    one statement per speaker, day, stance and dating; ``dated`` is False where only the article's date is
+    known (drawn hollow, "reported on"). The outlets' own voice is left out."""
+    ev = a.ledger.events.assign(date=lambda d: pd.to_datetime(d["date"]))[["date", "event_id", "kind", "title"]]
+    c = a.claims[a.claims["actor_id"] != "@outlet"].copy()
+    names = a.ledger.actors["name"].to_dict()
+    c["speaker"] = [names.get(x, x) for x in c["actor_id"]]
+    c["dated"] = c["said_on"].map(lambda v: isinstance(v, str) and bool(v.strip()) or hasattr(v, "year"))
+    c["date"] = pd.to_datetime(c["date"]).dt.normalize()
+    st = (c.groupby(["speaker", "date", "stance", "dated"], sort=False)["claim_id"].agg(lambda x: " ".join(sorted(x)))
+          .reset_index().rename(columns={"claim_id": "ids"}).sort_values(["date", "speaker"]))
+    return ev.sort_values("date").reset_index(drop=True), st.reset_index(drop=True)
+
+
+def _segments(dates: pd.Series) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+    days = sorted(set(dates))
+    out = [[days[0], days[0]]]
+    for d in days[1:]:
+        if (d - out[-1][1]).days > TIMELINE_GAP:
+            out.append([d, d])
+        else:
+            out[-1][1] = d
+    return [tuple(x) for x in out]
+
+
 @styled
 def timeline(a: Analysis):
-    c = a.claims.copy()
-    names = a.ledger.actors["name"].to_dict()
-    c["who"] = [names.get(x, "Outlet's own voice") if x != "@outlet" else "Outlet's own voice" for x in c["actor_id"]]
-    c = c[c["who"] != "Outlet's own voice"]
-    order = c.groupby("who")["date"].min().sort_values().index.tolist()
-    fig, ax = plt.subplots(figsize=(WIDTH, 0.3 * len(order) + 1.2))
+    """Events (top row, by kind) and each speaker's statements (by stance; hollow: only the article's date is
+    known) on one time axis, broken where nothing happened for more than TIMELINE_GAP days."""
+    ev, st = timeline_points(a)
+    order = ["Events"] + st.groupby("speaker")["date"].min().sort_values().index.tolist()
     ypos = {w: i for i, w in enumerate(order)}
-    rng = np.random.default_rng(0)
-    for stance, color in STANCE_COLORS.items():
-        d = c[c["stance"] == stance]
-        jitter = pd.to_timedelta(rng.uniform(-4, 4, len(d)), unit="D")
-        ax.scatter(d["date"] + jitter, [ypos[w] + rng.uniform(-0.15, 0.15) for w in d["who"]], s=22, color=color,
-                   edgecolor="white", linewidth=0.4, label=STANCE_LABELS[stance], zorder=3)
-    ax.set_yticks(range(len(order)), [textwrap.shorten(w, 40, placeholder="…") for w in order])
-    ax.invert_yaxis()
-    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 4, 7, 10)))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y"))
-    ax.legend(loc="lower right", ncols=3, bbox_to_anchor=(1, 1.0))
-    ax.set_xlabel("date of statement (or of the article reporting it)")
+    segs = _segments(pd.concat([ev["date"], st["date"]]))
+    spans = [max((b - e0).days, 1) for e0, b in segs]
+    legend_lines = (len(ev) + 1) // 2
+    fig = plt.figure(figsize=(WIDTH, 0.26 * len(order) + 1.3 + 0.14 * legend_lines))
+    grid = fig.add_gridspec(2, len(segs), width_ratios=[np.sqrt(x) + 2.5 for x in spans], wspace=0.06,
+                            height_ratios=[0.26 * len(order) + 0.9, 0.14 * legend_lines + 0.45], hspace=0.12,
+                            top=0.93, bottom=0.01)
+    for k, (start, stop) in enumerate(segs):
+        ax = fig.add_subplot(grid[0, k])
+        pad = pd.Timedelta(days=max(1.5, 0.08 * (stop - start).days))
+        ax.set_xlim(start - pad, stop + pad)
+        ax.set_ylim(len(order) - 0.4, -1.5)
+        for _, e in ev[(ev["date"] >= start) & (ev["date"] <= stop)].iterrows():
+            ax.axvline(e["date"], color="#bbbbbb", lw=0.6, ls=":", zorder=1)
+            ax.scatter([e["date"]], [0], marker=EVENT_MARKERS[e["kind"]], s=40, color="#333333", zorder=3)
+        labelled = ev[(ev["date"] >= start) & (ev["date"] <= stop)].groupby("date")["event_id"].agg(" ".join)
+        for j, (date, ids) in enumerate(labelled.items()):  # alternate heights so that neighbours do not collide
+            ax.text(date, -0.35 - 0.55 * (j % 2), ids.replace(" ", "/"), ha="center", va="bottom", fontsize=6.5)
+        part = st[(st["date"] >= start) & (st["date"] <= stop)]
+        for _, r in part.iterrows():
+            color = STANCE_COLORS[r["stance"]]
+            offset = {"explains_gap": -0.18, "challenges_gap": 0.18, "context": 0.0}[r["stance"]]
+            ax.scatter([r["date"]], [ypos[r["speaker"]] + offset], marker=STANCE_MARKERS[r["stance"]], s=30,
+                       facecolor=color if r["dated"] else "white", edgecolor=color, linewidth=1.1, zorder=4)
+        ax.set_yticks(range(len(order)), [textwrap.shorten(w, 34, placeholder="…") for w in order] if k == 0 else [])
+        ax.tick_params(axis="y", length=0)
+        ax.grid(axis="x", visible=False)
+        ax.set_xticks([start] if (stop - start).days < 20 else [start, stop])
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b\n%Y"))
+        ax.tick_params(axis="x", labelsize=6.5)
+        if k:
+            ax.spines["left"].set_linestyle((0, (2, 2)))
+    handles = [Line2D([0], [0], marker=STANCE_MARKERS[s], color=c, ls="", label=STANCE_LABELS[s])
+               for s, c in STANCE_COLORS.items()]
+    handles += [Line2D([0], [0], marker="o", color="#555555", ls="", label="said on (dated)"),
+                Line2D([0], [0], marker="o", markerfacecolor="white", color="#555555", ls="",
+                       label="reported on (article's date)")]
+    handles += [Line2D([0], [0], marker=m, color="#333333", ls="", label=kind)
+                for kind, m in (("attack / invasion", "X"), ("briefing", "s"), ("statement", "D"),
+                                ("meeting", "p"), ("agreement", "P"))]
+    fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=5, fontsize=7)
+    key = fig.add_subplot(grid[1, :])
+    key.axis("off")
+    names = [f"{e.event_id} {e.date:%d %b %Y}  {textwrap.shorten(e.title, 50, placeholder='…')}"
+             for e in ev.itertuples()]
+    for col, chunk in enumerate((names[:legend_lines], names[legend_lines:])):
+        key.text(-0.28 + 0.66 * col, 0.9, "\n".join(chunk), va="top", ha="left", fontsize=6.5,
+                 transform=key.transAxes, linespacing=1.35)
     return fig
 
 
 @styled
 def balance(a: Analysis):
     labels = _theme_labels(a)
-    b = a.balance.join(a.sensitivity["band"][["p05", "p95"]], how="left").sort_values("balance")
+    b = a.balance[(a.balance["n_explains"] + a.balance["n_challenges"]) > 0].sort_values("balance")
     fig, ax = plt.subplots(figsize=(WIDTH, 0.38 * len(b) + 1.2))
     colors = [STANCE_COLORS["explains_gap"] if v >= 0 else STANCE_COLORS["challenges_gap"] for v in b["balance"]]
     y = np.arange(len(b))
@@ -262,7 +326,7 @@ def balance(a: Analysis):
                 fmt="none", ecolor="black", elinewidth=0.9, capsize=3)
     ax.axvline(0, color="black", lw=0.8)
     ax.set_yticks(y, [labels.get(t, t) for t in b.index])
-    ax.set_xlabel("weighted balance  (← challenges the gap · explains the gap →)")
+    ax.set_xlabel("balance of reasons' standing  (← challenges the gap · explains the gap →)")
     ax.grid(axis="y", visible=False)
     handles = [Patch(color=STANCE_COLORS["explains_gap"], label="explanations outweigh"),
                Patch(color=STANCE_COLORS["challenges_gap"], label="challenges outweigh"),

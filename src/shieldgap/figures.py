@@ -31,6 +31,7 @@ class Figure:
     theme: str | None  # the theme of an argument map
     label: str  # the theme's label (argument maps), for the caption
     svg_base64: str
+    data: object = None  # figuredata.FigureData: the text alternative (its finding) and the data table
 
     @property
     def name(self) -> str:
@@ -74,6 +75,8 @@ class Figures:
             raise KeyError(f"the report shows no figure {chart!r}" + (f" for theme {theme!r}" if theme else ""))
         if key not in self._drawn:
             svg = draw_svg(self.analysis, chart, theme)
+            from .figuredata import describe
+
             self._drawn[key] = Figure(self.numbers[key], chart, theme, self._labels.get(theme, "") if theme else "",
-                                      base64.b64encode(svg).decode())
+                                      base64.b64encode(svg).decode(), describe(self.analysis, chart, theme))
         return self._drawn[key]

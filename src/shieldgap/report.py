@@ -5,13 +5,17 @@ method takes its section's plain values from :mod:`shieldgap.sections` or :mod:`
 and renders them with the matching Jinja2 template in ``templates/report/``; autoescaping is on, so
 text from an article or the curated data is shown as text, never executed. Figures come from a
 :class:`shieldgap.figures.Figures`, which numbers them in document order and draws only those shown.
+Likewise the numbered sections are known at construction: :attr:`Report.outline` lists them in the
+order the notebook shows them (``OUTLINE``; tests/test_report_outline.py checks the notebook against
+it), the header's contents list presents it, and each section is shown under its anchor and number.
 """
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from functools import lru_cache
 
-from . import analysis, appendices
+from . import analysis, appendices, comparison
 from .figures import ARGUMENT_MAP, Figures
 from .ledger import load_ledger
 from .params import validate
@@ -25,6 +29,9 @@ class Html:
         self.html = html
 
     def _repr_html_(self) -> str:
+        return self.html
+
+    def __html__(self) -> str:  # shown as it is inside another template
         return self.html
 
     def __str__(self) -> str:
@@ -49,6 +56,48 @@ def present(section: str, **values) -> Html:
     return Html(environment().get_template(f"{section}.html.j2").render(**values))
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One numbered section of the report (or a theme within one): what the contents list shows."""
+
+    number: str  # "1", "4.2", or an appendix letter
+    title: str
+    anchor: str  # the id of its element in the document
+    cell: str = ""  # the notebook cell's call that shows it (top-level sections only)
+    children: tuple = ()
+
+
+#: The report's sections in notebook order: (the notebook cell's call, anchor, number or None to count, title).
+OUTLINE = (
+    ('summary()', "summary", None, "Executive summary"),
+    ('source_base()', "source-base", None, "The source base"),
+    ('comparison()', "comparison", None, "Israel and Ukraine, factor by factor"),
+    ('intro("glance")', "glance", None, "The arguments at a glance"),
+    ('intro("themes")', "themes", None, "The arguments theme by theme"),
+    ('new_material()', "new-material", None, "New material"),
+    ('appendix_sources()', "appendix-a", "A", "Appendix A. Sources"),
+    ('appendix_problems()', "appendix-b", "B", "Appendix B. Problems in the sources"),
+    ('appendix_method()', "appendix-c", "C", "Appendix C. Methodology"),
+    ('appendix_notes()', "appendix-d", "D", "Appendix D. Analyst notes"),
+)
+
+
+def outline(themes: list[tuple[str, str]], absent: tuple[str, ...] = ()) -> list[Entry]:
+    """The numbered sections (``OUTLINE``) but those ``absent`` (anchors of sections with nothing to show),
+    with the theme sections (id, label) under "themes"."""
+    entries, n = [], 0
+    for cell, anchor, number, title in OUTLINE:
+        if anchor in absent:
+            continue
+        if number is None:
+            n += 1
+            number = str(n)
+        children = tuple(Entry(f"{number}.{k}", label, f"theme-{tid}") for k, (tid, label) in
+                         enumerate(themes, start=1)) if anchor == "themes" else ()
+        entries.append(Entry(number, title, anchor, cell, children))
+    return entries
+
+
 class Report:
     """Everything the report shows, computed once from the ledger and the parameters.
 
@@ -65,34 +114,77 @@ class Report:
         self.a = analysis.analyse(self.ledger, self.params)
         self.sections = Sections(self.a)
         self.figures = Figures(self.a, self.sections.map_themes)
+        labels = self.ledger.themes["label"].to_dict()
+        from .newmaterial import uncurated_articles
+
+        absent = () if len(uncurated_articles(self.ledger)) else ("new-material",)  # the section shows nothing
+        self.outline = outline([(t, str(labels.get(t, t))) for t in self.a.themes.index], absent)
+        self._entries = {e.anchor: e for e in self.outline}
+
+    def _section(self, anchor: str, template: str, **values) -> Html:
+        """A section under its anchor, its heading numbered as the outline says."""
+        e = self._entries.get(anchor)
+        if e is None:  # not in the outline: nothing to show
+            return present(template, heading="", anchor=anchor, **values)
+        heading = e.title if not e.number.isdigit() else f"{e.number}. {e.title}"
+        body = present(template, heading=heading, anchor=anchor, **values)
+        return present("anchored", anchor=anchor, body=body)
 
     # ------------------------------------------------------------------ sections, in document order
-    def header(self) -> Html:
-        return present("header", **self.sections.header())
+    def header(self, brief: bool = False) -> Html:
+        """The title, the question, the scope and the contents list (``outline``); in the brief
+        (notebooks/brief.ipynb) the link to the full report instead of the contents."""
+        if brief:
+            return present("brief_header", report="report.html", **self.sections.header())
+        return present("header", outline=self.outline, **self.sections.header())
 
-    def summary(self) -> Html:
-        return present("summary", **self.sections.summary())
+    def summary(self, brief: bool = False) -> Html:
+        """The executive summary; in the brief, the same values under the brief's own heading."""
+        if brief:
+            return present("summary", heading="The answer", anchor="summary", brief=True, **self.sections.summary())
+        return self._section("summary", "summary", **self.sections.summary())
+
+    def source_base(self) -> Html:
+        """What the articles cover: independent events, shared briefings, compilations (sections.source_base)."""
+        return self._section("source-base", "source_base", **self.sections.source_base())
+
+    def comparison(self, brief: bool = False) -> Html:
+        """Israel and Ukraine side by side, factor by factor (data/comparison.csv)."""
+        if brief:
+            return present("comparison", heading=self._entries["comparison"].title, anchor="comparison",
+                           brief=True, **comparison.table(self.ledger))
+        return self._section("comparison", "comparison", **comparison.table(self.ledger))
+
+    def intro(self, part: str) -> Html:
+        """The heading and introduction of a part of the report ("glance" or "themes")."""
+        return self._section(part, "intro", part=part)
 
     def figure(self, name: str) -> Html:
         """One of the overview figures (``figures.OVERVIEW``)."""
         return present("figure", fig=self.figures.get(name))
 
     def themes_sections(self) -> Html:
-        themes = [{**t, "map": self.figures.get(ARGUMENT_MAP, t["id"]) if t["has_map"] else None}
+        numbers = {e.anchor: e.number for e in self._entries["themes"].children}
+        themes = [{**t, "number": numbers[f"theme-{t['id']}"],
+                   "map": self.figures.get(ARGUMENT_MAP, t["id"]) if t["has_map"] else None}
                   for t in self.sections.themes()]
         return present("themes", themes=themes)
 
     def new_material(self) -> Html:
-        return present("new_material", **appendices.new_material(self.sections))
+        return self._section("new-material", "new_material", **appendices.new_material(self.sections))
 
     def appendix_sources(self) -> Html:
-        return present("sources", **appendices.sources(self.sections))
+        return self._section("appendix-a", "sources", **appendices.sources(self.sections))
 
     def appendix_problems(self) -> Html:
-        return present("problems", **appendices.problems(self.sections))
+        return self._section("appendix-b", "problems", **appendices.problems(self.sections))
 
     def appendix_method(self) -> Html:
-        return present("method", **appendices.method())
+        return self._section("appendix-c", "method", **appendices.method())
+
+    def appendix_notes(self) -> Html:
+        """Every analyst note, printed once (appendices.notes)."""
+        return self._section("appendix-d", "notes", **appendices.notes(self.sections))
 
     def footer(self) -> Html:
         return present("footer", **appendices.footer(self.sections, time.perf_counter() - self.started))

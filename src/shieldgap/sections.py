@@ -13,8 +13,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import analysis, labels
-from .fields import ATTACKS, STANCES
+from . import analysis, labels, scoring
+from .fields import ATTACKS
+
+#: Fact-check verdicts that mark an error (the others mark a simplification, a dispute or missing support).
+ERROR_VERDICTS = ("incorrect", "inconsistent", "misleading")
+#: A conclusion "survives" a random test when it holds in at least this share of draws.
+SURVIVES = 0.9
 
 
 def text(value) -> str:
@@ -43,12 +48,16 @@ class Outlet:
 
 @dataclass(frozen=True)
 class Source:
-    """Who said a claim, when, and in which outlet."""
+    """Who said a claim, when, and in which outlet.
+
+    ``said``: ``date`` is the day the words were said (the claim's ``said_on``); otherwise it is the
+    date of the article that reports them, ``approx`` when that date is not known to the day."""
 
     speaker: str
     date: _dt.date
     approx: bool
     outlet: Outlet
+    said: bool = False
 
 
 @dataclass(frozen=True)
@@ -71,7 +80,7 @@ class Reference:
 
 @dataclass(frozen=True)
 class Note:
-    """An analyst note shown as its text and the reference it rests on."""
+    """An analyst note shown as its text and the reference it rests on (printed once, in its appendix)."""
 
     id: str
     text: str
@@ -93,9 +102,14 @@ class Sections:
         self.params = a.params
         self.brief = self.params.get("detail") == "brief"
         self.theme_labels = self.ledger.themes["label"].to_dict()
-        # The themes whose section shows an argument map (those with an explanation), in document order.
-        explained = set(a.claims.loc[a.claims["stance"] == "explains_gap", "theme"])
+        # The themes whose section shows an argument map (those with an explaining reason), in document order.
+        explained = set(a.reasons.loc[a.reasons["stance"] == "explains_gap", "theme"])
         self.map_themes = [t for t in a.themes.index if t in explained]
+        fc = self.ledger.fact_checks
+        self.checks = {}
+        for fid, r in fc.iterrows():
+            if text(r.get("claim_id")):
+                self.checks.setdefault(r["claim_id"], []).append(fid)
 
     # ------------------------------------------------------------------ shared pieces
     def actor_name(self, actor_id: str, article_id: str | None = None) -> str:
@@ -111,22 +125,69 @@ class Sections:
         return Outlet(text(art["outlet"]), t, labels.OUTLET_TYPES.get(t, t))
 
     def source(self, c) -> Source:
-        """Speaker, date and outlet of a claim row (with ``date``: its statement date, or None)."""
+        """Speaker, date and outlet of a claim row: said on its ``said_on``, else reported on the article's date."""
         art = self.ledger.articles.loc[c["article_id"]]
-        date = day(c["date"]) if pd.notna(c.get("date")) else day(art["published"])
-        # As before: a missing said_on reads as NaN, which is truthy, so "(approx.)" shows only for an
-        # empty said_on (see the report on this refactor).
-        approx = not (c.get("said_on") or art["date_precision"] == "day")
-        return Source(self.actor_name(c["actor_id"], c["article_id"]), date, approx, self.outlet(c["article_id"]))
+        said = text(c.get("said_on"))
+        if said:
+            return Source(self.actor_name(c["actor_id"], c["article_id"]), day(said), False,
+                          self.outlet(c["article_id"]), said=True)
+        return Source(self.actor_name(c["actor_id"], c["article_id"]), day(art["published"]),
+                      art["date_precision"] != "day", self.outlet(c["article_id"]), said=False)
 
     def item(self, item_id: str) -> Quote | Note:
-        """A claim's quote, or an analyst note's text."""
+        """A claim's quote, or an analyst note (whose text the notes appendix prints)."""
         if item_id.startswith("N"):
             n = self.ledger.analyst_notes.loc[item_id]
             return Note(item_id, text(n["text"]), reference(n))
         c = self.ledger.claims.loc[item_id]
-        said = pd.to_datetime(c["said_on"]) if text(c["said_on"]) else None
-        return Quote(item_id, text(c["quote"]), self.source({**c.to_dict(), "date": said}))
+        return Quote(item_id, text(c["quote"]), self.source(c))
+
+    def e_of(self, item_id: str) -> float:
+        a = self.a
+        if item_id in a.claims.index:
+            return float(a.claims.at[item_id, "e"])
+        return float(a.notes.at[item_id, "e"]) if item_id in a.notes.index else 0.0
+
+    def theme_of(self, item_id: str) -> str:
+        led = self.ledger
+        return led.analyst_notes.at[item_id, "theme"] if item_id.startswith("N") else led.claims.at[item_id, "theme"]
+
+    def answer(self, r, theme: str | None = None) -> dict | None:
+        """A relation row shown as an answer: who answers, how, why, and how well the answer stands."""
+        if r is None:
+            return None
+        src = r["source_id"]
+        src_theme = self.theme_of(src)
+        e = self.e_of(src)
+        return {"id": r["relation_id"], "source_id": src, "is_note": src.startswith("N"), "relation": r["relation"],
+                "target_id": r["target_id"], "explanation": text(r["explanation"]).rstrip("."),
+                "strength": int(r["strength"]), "words": scoring.in_words(e), "item": self.item(src),
+                "speaker": "" if src.startswith("N") else self.actor_name(self.ledger.claims.at[src, "actor_id"],
+                                                                          self.ledger.claims.at[src, "article_id"]),
+                "theme": self.theme_labels.get(src_theme, src_theme),
+                "other_theme": theme is not None and src_theme != theme}
+
+    def rating(self, cid: str) -> dict:
+        c = self.a.claims.loc[cid]
+        return {"support": int(c["strength"]), "relevance": int(c["relevance"]), "force": float(c["force"]),
+                "e": float(c["e"]), "words": c["words"], "refuted": bool(c["refuted"])}
+
+    def reason(self, rid: str, theme: str | None = None) -> dict:
+        """A reason: its statement, standing in words, best quote, the strongest answer and the reply."""
+        a = self.a
+        r = a.reasons.loc[rid]
+        ans, reply = a.answers.get(rid, (None, None))
+        best = r["best"]
+        return {"id": rid, "statement": text(r["statement"]), "theme": self.theme_labels[r["theme"]],
+                "theme_id": r["theme"], "stance": r["stance"], "words": r["words"], "e": float(r["e"]),
+                "score": float(r["score"]), "rating": self.rating(best), "item": self.item(best),
+                "summary": text(a.claims.at[best, "summary"]),
+                "n_claims": int(r["n_claims"]), "n_articles": int(r["n_articles"]),
+                "n_outlets": int(r["n_outlets"]), "outlets": list(r["outlets"]),
+                "single_source": bool(r["single_source"]),
+                "answer": self.answer(ans, theme), "reply": self.answer(reply, theme),
+                "unanswered": text(a.claims.at[best, "unanswered"]).rstrip("."),
+                "checks": sorted({f for m in r["members"] for f in self.checks.get(m, [])})}
 
     # ------------------------------------------------------------------ sections
     def header(self) -> dict:
@@ -139,48 +200,104 @@ class Sections:
                 "theme_weights": dict(p["theme_weights"])}
 
     def summary(self) -> dict:
-        a, names = self.a, self.theme_labels
+        a = self.a
         ranked = analysis.ranked_explanations(a)
         if ranked.empty:
             return {"ranked": []}
-        top_themes = [names[t] for t in a.balance.sort_values("explains_weighted", ascending=False)["theme"]]
+        challenges = analysis.ranked_challenges(a)
+        stance = a.claims["stance"]
         return {
-            "n_explains": int((a.arguments["stance"] == "explains_gap").sum()),
-            "n_challenges": int((a.arguments["stance"] == "challenges_gap").sum()),
-            "top_theme": top_themes[0], "next_themes": top_themes[1:3],
-            "ranked": [self._ranked(r) for _, r in ranked.head(3 if self.brief else 5).iterrows()],
+            "n_explains": len(ranked), "n_challenges": len(challenges),
+            "n_explain_claims": int((stance == "explains_gap").sum()),
+            "n_challenge_claims": int((stance == "challenges_gap").sum()),
+            "ranked": [self.reason(rid) for rid in ranked["reason_id"].head(2 if self.brief else 3)],
+            "challenges": [self.reason(rid) for rid in challenges["reason_id"].head(1 if self.brief else 2)],
             "robustness": self._robustness(),
             "caveats": self._caveats(),
         }
 
-    def _ranked(self, r) -> dict:
-        best = self.a.claims.loc[r["best"]]
-        counter = analysis.strongest_counter(self.a, r["canonical_id"])
-        return {"summary": text(best["summary"]), "theme": self.theme_labels[r["theme"]], "score": float(r["score"]),
-                "articles": int(r["articles"]), "canonical_id": r["canonical_id"], "item": self.item(r["best"]),
-                "counter": None if counter is None else {
-                    "relation": counter["relation"], "explanation": text(counter["explanation"]).rstrip("."),
-                    "item": self.item(counter["source_id"])},
-                "unanswered": text(best.get("unanswered")).rstrip(".")}
-
     def _robustness(self) -> dict | None:
-        sens = self.a.sensitivity
-        if sens.get("top_share") is None:
+        res = self.a.robustness
+        if res is None or res.leader is None:
             return None
-        best = self.a.arguments.set_index("canonical_id").at[sens["top"], "best"]
-        return {"spread": sens["spread"], "n": sens["n"], "seed": sens["seed"],
-                "lead": text(self.a.claims.loc[best, "summary"]), "top_share": sens["top_share"],
-                "top3_share": sens["top3_share"], "theme": self.theme_labels[sens["theme_top"]],
-                "theme_share": sens["theme_top_share"]}
+        reasons = self.a.reasons
+        articles = self.ledger.articles
 
-    def _caveats(self) -> list[tuple[str, object]]:
-        """("problems", n), ("conflicts", n) and ("state_media", [outlets]) where there are any."""
+        def name(rid):
+            return {"id": rid, "statement": text(reasons.at[rid, "statement"])} if rid else None
+
+        top = []
+        for rid in res.top:
+            single = bool(reasons.at[rid, "single_source"])
+            top.append({**name(rid), "weights": res.weights.get(rid), "ratings": res.ratings.get(rid),
+                        "single_source": single, "outlets": list(reasons.at[rid, "outlets"]),
+                        "survives": (not single and (res.weights.get(rid) or 0) >= SURVIVES
+                                     and (res.ratings.get(rid) or 0) >= SURVIVES)})
+        return {
+            "leader": name(res.leader), "top": top, "samples": res.samples,
+            "spread": float(self.params["weight_spread"]), "seed": int(self.params["seed"]),
+            "leader_weights": res.leader_weights, "leader_ratings": res.leader_ratings,
+            "top_weights": res.top_weights, "top_ratings": res.top_ratings,
+            "n_articles": res.n_articles, "n_outlets": res.n_outlets,
+            "drop_article": [{"id": aid, "outlet": text(articles.at[aid, "outlet"]),
+                              "published": day(articles.at[aid, "published"]), "leader": name(lead)}
+                             for aid, lead in res.drop_article.items()],
+            # an outlet with a single article repeats the drop-one-article test: left out
+            "drop_outlet": [{"outlet": o, "leader": name(lead)} for o, lead in res.drop_outlet.items()
+                            if (self.a.articles["outlet"] == o).sum() > 1],
+            "stable": (res.leader_weights or 0) >= SURVIVES and (res.leader_ratings or 0) >= SURVIVES
+            and not res.drop_article and not res.drop_outlet,
+        }
+
+    def _caveats(self) -> dict:
         a = self.a
-        problems = int(a.ledger.fact_checks["article_id"].isin(a.articles.index).sum())
-        conflicts = len(a.ledger.conflicts)
-        state = a.articles.loc[a.articles["outlet_type"] == "state_controlled_media", "outlet"].tolist()
-        return [(kind, value) for kind, value in (("problems", problems), ("conflicts", conflicts),
-                                                  ("state_media", state)) if value]
+        fc = a.ledger.fact_checks[a.ledger.fact_checks["article_id"].isin(a.articles.index)]
+        base = self.source_base()
+        return {"state_media": a.articles.loc[a.articles["outlet_type"] == "state_controlled_media",
+                                              "outlet"].tolist(),
+                "errors": sorted(fc.index[fc["verdict"].isin(ERROR_VERDICTS)]),
+                "other_checks": sorted(fc.index[~fc["verdict"].isin(ERROR_VERDICTS)]),
+                "conflicts": len(a.ledger.conflicts),
+                "n_articles": base["n_articles"], "n_outlets": base["n_outlets"],
+                "n_shared": len(base["shared"]), "compilations": [c["id"] for c in base["compilations"]]}
+
+    def source_base(self) -> dict:
+        """What the selected articles report: independent events, shared briefings, compilations."""
+        a, led = self.a, self.ledger
+        ev = led.events
+        arts = a.articles.sort_values("published")
+        covered: dict[str, list[str]] = {}
+        for aid, c in arts["covers"].items():
+            for e in c if isinstance(c, list) else []:
+                covered.setdefault(e, []).append(aid)
+        reported = [e for e in covered if e in ev.index and ev.at[e, "kind"] not in analysis.BACKGROUND_EVENTS]
+        background = [e for e in covered if e in ev.index and ev.at[e, "kind"] in analysis.BACKGROUND_EVENTS]
+
+        def event(e):
+            return {"id": e, "date": day(ev.at[e, "date"]), "approx": ev.at[e, "date_precision"] != "day",
+                    "kind": ev.at[e, "kind"], "title": text(ev.at[e, "title"]),
+                    "articles": [{"id": x, "outlet": text(arts.at[x, "outlet"])} for x in covered[e]]}
+
+        shared = [event(e) for e in sorted(reported, key=lambda e: ev.at[e, "date"])
+                  if ev.at[e, "kind"] in analysis.SHARED_EVENTS and len(covered[e]) >= 2]
+        counts = a.claims["article_id"].value_counts()
+        said = a.claims[a.claims["said"]].groupby("article_id")["date"].min()
+        rows = []
+        for aid, r in arts.iterrows():
+            covers = [e for e in (r["covers"] if isinstance(r["covers"], list) else []) if e in ev.index]
+            dates = [said[aid]] if aid in said.index else []  # the earliest statement it quotes
+            rows.append({"id": aid, "outlet": self.outlet(aid), "published": day(r["published"]),
+                         "approx": r["date_precision"] != "day", "compilation": bool(r["compilation"]),
+                         "covers": covers, "claims": int(counts.get(aid, 0)),
+                         "earliest": day(min(dates)) if dates else None})
+        return {"n_articles": len(arts), "n_outlets": arts["outlet"].nunique(), "n_events": len(reported),
+                "n_briefings": sum(ev.at[e, "kind"] in analysis.SHARED_EVENTS for e in reported),
+                "background": [event(e) for e in sorted(background, key=lambda e: ev.at[e, "date"])],
+                "shared": shared, "articles": rows, "compilations": [r for r in rows if r["compilation"]],
+                "n_explains": int((a.reasons["stance"] == "explains_gap").sum()),
+                "n_challenges": int((a.reasons["stance"] == "challenges_gap").sum()),
+                "n_explain_claims": int((a.claims["stance"] == "explains_gap").sum()),
+                "n_challenge_claims": int((a.claims["stance"] == "challenges_gap").sum())}
 
     def themes(self) -> list[dict]:
         return [self.theme(theme, k) for k, theme in enumerate(self.a.themes.index, start=1)]
@@ -190,43 +307,56 @@ class Sections:
         t = a.themes.loc[theme]
         c = a.claims[a.claims["theme"] == theme]
         bal = a.balance.loc[theme]
-        band = a.sensitivity["band"].loc[theme]
-        groups = []
-        for stance in STANCES:
-            rows = c[c["stance"] == stance].sort_values(["e", "strength"], ascending=False)
-            if not rows.empty:
-                shown = rows.head(3) if self.brief else rows
-                groups.append({"stance": stance, "heading": labels.STANCE_HEADINGS[stance], "total": len(rows),
-                               "claims": [self._claim_row(cid, r) for cid, r in shown.iterrows()]})
-        answers = a.relations[a.relations["target_id"].isin(c["claim_id"])]
-        counters = answers.sort_values(["relation", "impact", "strength"], ascending=[True, False, False])
-        if self.brief:
-            counters = counters[counters["relation"].isin(ATTACKS)].head(5)
-        notes = counters.loc[counters["source_id"].str.startswith("N"), "source_id"].unique()
+        rs = a.reasons[a.reasons["theme"] == theme]
+        order = pd.concat([rs[rs["stance"] == s].sort_values("score", ascending=False, kind="stable")
+                           for s in ("explains_gap", "challenges_gap")])
+        reasons = [self._reason_block(rid, theme) for rid in order.index]
+        cross = sorted({x["source_id"] for r in reasons for x in r["answers"] if x["other_theme"]
+                        and x["relation"] in ATTACKS}, key=_id_order)
+        ctx = c[c["stance"] == "context"]
         return {
             "id": theme, "number": number, "label": text(t["label"]), "question": text(t["question"]),
             "description": text(t["description"]),
             "balance": {"balance": float(bal["balance"]), "n_explains": int(bal["n_explains"]),
                         "explains": float(bal["explains"]), "n_challenges": int(bal["n_challenges"]),
                         "challenges": float(bal["challenges"]), "weight": float(bal["weight"]),
-                        "p05": float(band["p05"]), "p95": float(band["p95"])},
-            "groups": groups,
+                        "p05": float(bal["p05"]), "p95": float(bal["p95"]), "empty": rs.empty,
+                        "cross": cross},
+            "reasons": reasons,
             "has_map": theme in self.map_themes,
-            # None: nothing answers the theme's claims; [] when brief leaves out every answer that is no attack
-            "counters": None if answers.empty else [self._counter_row(r) for _, r in counters.iterrows()],
-            "notes": [self.item(n) for n in notes],
+            "context": [] if self.brief else [self._context_row(cid, r) for cid, r in ctx.iterrows()],
+            "n_context": len(ctx),
         }
 
-    def _claim_row(self, cid: str, c) -> dict:
-        e, strength = float(c["e"]), int(c["strength"])
-        return {"id": cid, "canonical_id": None if c["canonical_id"] == cid else c["canonical_id"],
-                "summary": text(c["summary"]), "quote": text(c["quote"]), "source": self.source(c),
-                "strength": strength, "effective": None if abs(e - strength) < 0.01 else e}
+    def _reason_block(self, rid: str, theme: str) -> dict:
+        a = self.a
+        r = a.reasons.loc[rid]
+        members = a.claims.loc[r["members"]].sort_values(["date", "claim_id"])
+        rest = [{"id": cid, "source": self.source(m), "refuted": bool(m["refuted"]),
+                 "same_as": None if m["canonical_id"] == cid else m["canonical_id"],
+                 "checks": self.checks.get(cid, [])}
+                for cid, m in members.iterrows() if cid != r["best"]]
+        rels = a.relations[a.relations["target_id"].isin(r["members"])]
+        rels = rels.sort_values(["impact", "strength", "relation_id"], ascending=[False, False, True])
+        answers = [self.answer(x, theme) for _, x in rels.iterrows()]
+        if self.brief:
+            answers = [x for x in answers if x["relation"] in ATTACKS][:3]
+        groups: dict = {}
+        for m in rest:  # compact: one entry per speaker, outlet and date
+            src = m["source"]
+            groups.setdefault((src.speaker, src.outlet.name, src.date, src.said, src.approx), []).append(m)
+        grouped = [{"speaker": k[0], "outlet": k[1], "date": k[2], "said": k[3], "approx": k[4], "claims": v}
+                   for k, v in groups.items()]
+        return {**self.reason(rid, theme), "restatements": grouped, "answers": answers}
 
-    def _counter_row(self, r) -> dict:
-        src = r["source_id"]
-        note = src.startswith("N")
-        claims = self.ledger.claims
-        speaker = "" if note else self.actor_name(claims.at[src, "actor_id"], claims.at[src, "article_id"])
-        return {"source_id": src, "is_note": note, "speaker": speaker, "relation": r["relation"],
-                "target_id": r["target_id"], "explanation": text(r["explanation"]), "strength": int(r["strength"])}
+    def _context_row(self, cid: str, c) -> dict:
+        rels = self.a.relations[self.a.relations["target_id"] == cid]
+        checks = self.checks.get(cid, [])
+        return {"id": cid, "summary": text(c["summary"]), "source": self.source(c), "outlet": text(c["outlet"]),
+                "checks": checks, "noted": bool(checks) or not rels.empty,
+                "answers": [{"id": x["relation_id"], "source_id": x["source_id"], "relation": x["relation"]}
+                            for _, x in rels.iterrows()]}
+
+
+def _id_order(item_id: str) -> tuple:
+    return (item_id[0], int("".join(ch for ch in item_id if ch.isdigit()) or 0))
