@@ -29,6 +29,7 @@ DOCUMENTS = ("report", "brief")
 PDF_ENGINES = ("auto", "chromium", "weasyprint")
 MANIFEST = "manifest.json"
 MANIFEST_MIME = "application/vnd.shieldgap.manifest+json"
+ANNEX_MIME = "text/vnd.shieldgap.claims+csv"
 ANNEX = "ledger-claims.csv"
 LOCK = ".shieldgap.lock"
 STAGING_PREFIX = ".shieldgap-render-"
@@ -61,17 +62,18 @@ def to_html(nb, title: str) -> str:
     return html
 
 
-def take_manifest(nb) -> dict | None:
-    """The manifest the report notebook published as a display output, moved out of the cell outputs
-    (nothing shows it) into the notebook's metadata."""
-    found = None
+def take_attachments(nb) -> dict:
+    """The files the report notebook hands over as display outputs that no page shows ({mimetype: data}),
+    moved out of the cell outputs; the manifest is also kept in the notebook's metadata."""
+    found = {}
     for cell in nb.cells:
         outputs = cell.get("outputs", [])
-        for out in [o for o in outputs if MANIFEST_MIME in o.get("data", {})]:
-            found = dict(out["data"][MANIFEST_MIME])
+        for out in [o for o in outputs if {MANIFEST_MIME, ANNEX_MIME} & set(o.get("data", {}))]:
+            found.update({k: v for k, v in out["data"].items() if k in (MANIFEST_MIME, ANNEX_MIME)})
             outputs.remove(out)
-    if found is not None:
-        nb.metadata.setdefault("shieldgap", {})["manifest"] = found
+    if MANIFEST_MIME in found:
+        found[MANIFEST_MIME] = dict(found[MANIFEST_MIME])
+        nb.metadata.setdefault("shieldgap", {})["manifest"] = found[MANIFEST_MIME]
     return found
 
 
@@ -196,7 +198,7 @@ def _produce(params: dict, notebooks: dict, formats, staging: Path, printer, tim
         except Exception as err:  # noqa: BLE001 - the kernel died or could not start
             raise RenderError(f"the {doc} notebook could not be executed: {type(err).__name__}: {err}") from None
         timings[f"execute {doc}" if doc != "report" else "execute"] = time.perf_counter() - t
-        manifest = take_manifest(nb)
+        attached = take_attachments(nb)
         t = time.perf_counter()
         html = to_html(nb, p.get("title", "shieldgap report"))
         timings[f"html {doc}" if doc != "report" else "html"] = time.perf_counter() - t
@@ -205,16 +207,14 @@ def _produce(params: dict, notebooks: dict, formats, staging: Path, printer, tim
         (staging / f"{doc}.html").write_text(html, encoding="utf-8")
         staged[f"{doc}.ipynb"] = staging / f"{doc}.ipynb"
         staged[f"{doc}.html"] = staging / f"{doc}.html"
-        if manifest is not None and doc == "report":
+        if MANIFEST_MIME in attached:
             import json
 
-            (staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True),
-                                            encoding="utf-8")
+            (staging / MANIFEST).write_text(json.dumps(attached[MANIFEST_MIME], ensure_ascii=False, indent=1,
+                                                       sort_keys=True), encoding="utf-8")
             staged[MANIFEST] = staging / MANIFEST
-        if doc == "report":
-            from .paths import data_paths
-
-            shutil.copyfile(data_paths(params_data(p)).claims, staging / ANNEX)
+        if ANNEX_MIME in attached:
+            (staging / ANNEX).write_text(attached[ANNEX_MIME], encoding="utf-8")
             staged[ANNEX] = staging / ANNEX
         if printer is not None:
             log(f"{doc}: printing the PDF ...")

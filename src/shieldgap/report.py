@@ -15,7 +15,9 @@ import time
 from dataclasses import dataclass
 from functools import lru_cache
 
-from . import analysis, appendices, comparison
+from pathlib import Path
+
+from . import analysis, appendices, changes, comparison
 from .figures import ARGUMENT_MAP, Figures
 from .ledger import load_ledger
 from .params import validate
@@ -75,6 +77,7 @@ OUTLINE = (
     ('intro("glance")', "glance", None, "The arguments at a glance"),
     ('intro("themes")', "themes", None, "The arguments theme by theme"),
     ('new_material()', "new-material", None, "New material"),
+    ('changes()', "changes", None, "What changed since the last render"),
     ('appendix_sources()', "appendix-a", "A", "Appendix A. Sources"),
     ('appendix_problems()', "appendix-b", "B", "Appendix B. Problems in the sources"),
     ('appendix_method()', "appendix-c", "C", "Appendix C. Methodology"),
@@ -118,6 +121,8 @@ class Report:
         from .newmaterial import uncurated_articles
 
         absent = () if len(uncurated_articles(self.ledger)) else ("new-material",)  # the section shows nothing
+        if not self.params.get("previous_manifest"):
+            absent += ("changes",)
         self.outline = outline([(t, str(labels.get(t, t))) for t in self.a.themes.index], absent)
         self._entries = {e.anchor: e for e in self.outline}
 
@@ -186,7 +191,32 @@ class Report:
         """Every analyst note, printed once (appendices.notes)."""
         return self._section("appendix-d", "notes", **appendices.notes(self.sections))
 
+    def changes(self) -> Html:
+        """What changed since the render whose manifest is ``previous_manifest`` (shieldgap.changes)."""
+        since = self.params.get("previous_manifest")
+        if not since:
+            return Html("")
+        values = {"since": Path(since).name, "fingerprint": self.ledger.fingerprint, "error": "", "same": False,
+                  "kinds": [], "balance": [], "ranking": [], "linkable": set()}
+        try:
+            found = changes.compare(changes.read_manifest(since), changes.manifest(self.a))
+        except ValueError as exc:
+            values["error"] = str(exc)
+        else:
+            labels = self.ledger.themes["label"].to_dict()
+            found["balance"] = [{**b, "label": labels.get(b["theme"], b["theme"])} for b in found["balance"]]
+            values.update(found, linkable=set(self.a.claims.index) | set(self.a.relations.index)
+                          | set(self.a.reasons["reason_id"]) | set(self.ledger.analyst_notes.index))
+        return self._section("changes", "changes", **values)
+
     def footer(self) -> Html:
+        """The reproducibility footer. It also hands the render two files to save beside the report, as outputs
+        that no page shows: the manifest (shieldgap.changes) and the claims annex (appendices.claims_csv)."""
+        from IPython.display import display
+
+        from .render import ANNEX_MIME, MANIFEST_MIME
+
+        display({MANIFEST_MIME: changes.manifest(self.a), ANNEX_MIME: appendices.claims_csv(self.a)}, raw=True)
         return present("footer", **appendices.footer(self.sections, time.perf_counter() - self.started))
 
 
