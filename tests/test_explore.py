@@ -16,6 +16,8 @@ from shieldgap.explore import Explorer, report_css
 from shieldgap.params import spec, validate
 from shieldgap.paths import explore_notebook
 
+pytestmark = pytest.mark.slow  # end-to-end: kernels, renders, browsers
+
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 

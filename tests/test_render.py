@@ -14,6 +14,8 @@ from click.testing import CliRunner
 from shieldgap.cli import main
 from shieldgap.paths import report_notebook
 
+pytestmark = pytest.mark.slow  # end-to-end: kernels, renders, browsers
+
 SECTIONS = ["Executive summary", "The arguments at a glance", "The arguments theme by theme", "Geography",
             "Black Sea and Bosphorus access", "Escalation risk with Russia", "Alliance history and commitments",
             "Appendix A. Sources", "Appendix B. Problems in the sources", "Appendix C. Methodology", "Reproducibility"]

@@ -1,13 +1,18 @@
 """Attribution conflicts: the same words attributed to different speakers in different articles.
 
-Detected automatically by comparing the quotes of every pair of attributed claims across
-articles: two quotes conflict when they share a run of at least ``MIN_WORDS`` consecutive words
-(after normalising case, punctuation and typography) and the articles name different actors.
+Detected automatically by comparing the quotes of attributed claims across articles: two quotes
+conflict when they share a run of at least ``MIN_WORDS`` consecutive words (after normalising case,
+punctuation and typography), the articles name different actors, and the run is not a stock phrase of
+the subject: a run of ``MIN_WORDS`` words found in the quotes of ``COMMON_ACTORS`` or more different
+speakers ("shoot down Russian missiles over Ukraine", "a no-fly zone over Ukraine") is everybody's
+words, not one speaker's. Only pairs that share such a rare run are compared (an index of word runs),
+so the cost grows with the shared phrases, not with the square of the ledger.
 """
 from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
+from collections import defaultdict
 from itertools import combinations
 
 import pandas as pd
@@ -15,7 +20,8 @@ import pandas as pd
 from .fields import OUTLET_ACTOR
 from .textmatch import normalize
 
-MIN_WORDS = 5
+MIN_WORDS = 6
+COMMON_ACTORS = 3  # a run of MIN_WORDS words quoted from this many speakers is a stock phrase
 COLUMNS = ["claim_a", "article_a", "actor_a", "claim_b", "article_b", "actor_b", "shared_words", "shared_text"]
 
 
@@ -38,17 +44,31 @@ def words_text(text: str, start: int, length: int) -> str:
     return normalize(text)[spans[start][0]:spans[start + length - 1][1]]
 
 
+def _grams(tokens: list[str], n: int) -> set[tuple[str, ...]]:
+    return {tuple(tokens[i:i + n]) for i in range(len(tokens) - n + 1)}
+
+
 def attribution_conflicts(ledger, min_words: int = MIN_WORDS) -> pd.DataFrame:
     claims = ledger.claims
     attributed = claims[claims["actor_id"] != OUTLET_ACTOR]
-    tokens = {cid: words(q) for cid, q in zip(attributed["claim_id"], attributed["quote"])}
+    info = {cid: (art, actor) for cid, art, actor in
+            zip(attributed["claim_id"], attributed["article_id"], attributed["actor_id"])}
+    quotes = dict(zip(attributed["claim_id"], attributed["quote"]))
+    tokens = {cid: words(q) for cid, q in quotes.items()}
+    by_gram: dict[tuple, list[str]] = defaultdict(list)
+    for cid, toks in tokens.items():
+        for g in _grams(toks, min_words):
+            by_gram[g].append(cid)
+    pairs = set()
+    for cids in by_gram.values():
+        if len({info[c][1] for c in cids}) >= COMMON_ACTORS:
+            continue  # a stock phrase
+        pairs.update((a, b) for a, b in combinations(sorted(cids), 2)
+                     if info[a][0] != info[b][0] and info[a][1] != info[b][1])
     rows = []
-    for (ia, a), (ib, b) in combinations(attributed.iterrows(), 2):
-        if a["article_id"] == b["article_id"] or a["actor_id"] == b["actor_id"]:
-            continue
+    for ia, ib in sorted(pairs):
         start, length = shared_run(tokens[ia], tokens[ib])
-        if length >= min_words:
-            rows.append({"claim_a": ia, "article_a": a["article_id"], "actor_a": a["actor_id"],
-                         "claim_b": ib, "article_b": b["article_id"], "actor_b": b["actor_id"],
-                         "shared_words": length, "shared_text": words_text(a["quote"], start, length)})
+        rows.append({"claim_a": ia, "article_a": info[ia][0], "actor_a": info[ia][1],
+                     "claim_b": ib, "article_b": info[ib][0], "actor_b": info[ib][1],
+                     "shared_words": length, "shared_text": words_text(quotes[ia], start, length)})
     return pd.DataFrame(rows, columns=COLUMNS)

@@ -198,6 +198,9 @@ def _produce(params: dict, notebooks: dict, formats, staging: Path, printer, tim
         except Exception as err:  # noqa: BLE001 - the kernel died or could not start
             raise RenderError(f"the {doc} notebook could not be executed: {type(err).__name__}: {err}") from None
         timings[f"execute {doc}" if doc != "report" else "execute"] = time.perf_counter() - t
+        for cell in nb.cells:  # papermill gives its injected cell a random id: the same inputs, the same page
+            if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+                cell["id"] = "injected-parameters"
         attached = take_attachments(nb)
         t = time.perf_counter()
         html = to_html(nb, p.get("title", "shieldgap report"))
