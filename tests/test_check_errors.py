@@ -83,12 +83,12 @@ def bad_stance(d):
 
 
 def article_body_changed(d):
-    path = next((d / "articles").glob("rt-*.md"))
+    path = next((d / "articles").glob("rt-zelensky-interception-coalition.md"))
     path.write_text(path.read_text(encoding="utf-8").replace("drones instead", "drones too", 1), encoding="utf-8")
 
 
 def article_bad_date(d):
-    path = next((d / "articles").glob("win-*.md"))
+    path = next((d / "articles").glob("win-us-urges-israel-aid-ukraine.md"))
     path.write_text(path.read_text(encoding="utf-8").replace("published: '2022-07-14'", "published: '14/07/2022'", 1),
                     encoding="utf-8")
 

@@ -27,7 +27,8 @@ def test_timeline_shows_every_event_and_marks_reported_dates(report):
     from shieldgap.charts import timeline_points
 
     ev, st = timeline_points(report.a)
-    assert list(ev["event_id"]) == sorted(report.ledger.events["event_id"])
+    events = report.ledger.events
+    assert list(ev["event_id"]) == list(events.sort_values(["date", "event_id"])["event_id"])
     assert st["dated"].any() and (~st["dated"]).any()
     spoken = report.a.claims[report.a.claims["actor_id"] != "@outlet"]
     assert sum(len(ids.split()) for ids in st["ids"]) == len(spoken)

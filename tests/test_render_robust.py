@@ -75,9 +75,12 @@ def test_a_killed_render_leaves_the_previous_set_and_the_next_render_cleans_up(t
     deadline = time.time() + 60
     while not list(tmp_path.glob(".shieldgap-render-*")) and time.time() < deadline:
         time.sleep(0.05)
-    time.sleep(0.5)  # inside the kernel's pause
-    children = subprocess.run(["pgrep", "-P", str(victim.pid)], capture_output=True, text=True).stdout.split()
+    children: list[str] = []
+    while not children and time.time() < deadline:  # wait for the kernel, then kill inside its pause
+        time.sleep(0.1)
+        children = subprocess.run(["pgrep", "-P", str(victim.pid)], capture_output=True, text=True).stdout.split()
     assert children, "the render had started its kernel"
+    time.sleep(0.3)
     victim.send_signal(signal.SIGKILL)
     victim.wait()
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if not p.name.startswith(".")} == before

@@ -241,7 +241,7 @@ def timeline_points(a: Analysis) -> tuple[pd.DataFrame, pd.DataFrame]:
     c["date"] = pd.to_datetime(c["date"]).dt.normalize()
     st = (c.groupby(["speaker", "date", "stance", "dated"], sort=False)["claim_id"].agg(lambda x: " ".join(sorted(x)))
           .reset_index().rename(columns={"claim_id": "ids"}).sort_values(["date", "speaker"]))
-    return ev.sort_values("date").reset_index(drop=True), st.reset_index(drop=True)
+    return ev.sort_values(["date", "event_id"]).reset_index(drop=True), st.reset_index(drop=True)
 
 
 def _segments(dates: pd.Series) -> list[tuple[pd.Timestamp, pd.Timestamp]]:

@@ -84,8 +84,10 @@ def _statement(title: str, text: str, theme: str, payload: dict, outgoing: list[
     if outgoing:
         payload = {**payload, "relations": [_relation_data(r, sub) for r in outgoing]}
     lines = [f"[{title}]: {escape(text)} {_tag(theme)} {data(payload)}"]
-    lines += [f"  {RELATION_SYMBOL[r['relation']]} <{sub.item_of(r['target_id'])}>" for r in outgoing]
-    return lines + [""]
+    # Argdown's graph has one edge per (source, target, kind): two ledger relations between the same canonical
+    # claims are one edge there; both stay in the statement's data with their ids.
+    edges = dict.fromkeys(f"  {RELATION_SYMBOL[r['relation']]} <{sub.item_of(r['target_id'])}>" for r in outgoing)
+    return lines + list(edges) + [""]
 
 
 def _argument(title: str, stance: str) -> list[str]:
