@@ -10,16 +10,26 @@ document does not show is never drawn.
 Figures are drawn in the calling process. Drawing them in two forked worker processes while the
 kernel built the tables (as the report did before) did not pay for itself: measured on the project's
 2-core machine, the kernel's work took longer with the workers (median 4.9 s) than without (3.4 s).
+
+A drawn figure is kept in the project's ``.cache/figures/`` (never in a data folder) under a key made of
+everything it depends on: the chart, its theme, the curated data's fingerprint, the report's parameters
+and the versions of shieldgap and matplotlib. A render repeated with the same data and parameters reuses
+every figure; any change to one of them draws afresh. The cache is bounded (``CACHE_KEEP`` files, oldest
+removed first) and a file that cannot be read or written only costs a drawing.
 """
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
+import json
 from dataclasses import dataclass
 
 #: The overview charts, in the order the report shows them (figures 1 to 4).
 OVERVIEW = ("balance", "claims_by_theme", "coverage", "timeline")
 ARGUMENT_MAP = "argument_map"
+CACHE_KEEP = 300  # figure files kept in .cache/figures/
+NOT_KEYED = ("title", "previous_manifest")  # parameters no figure shows
 
 
 @dataclass(frozen=True)
@@ -74,9 +84,40 @@ class Figures:
         if key not in self.numbers:
             raise KeyError(f"the report shows no figure {chart!r}" + (f" for theme {theme!r}" if theme else ""))
         if key not in self._drawn:
-            svg = draw_svg(self.analysis, chart, theme)
+            svg = self._cached_svg(chart, theme)
             from .figuredata import describe
 
             self._drawn[key] = Figure(self.numbers[key], chart, theme, self._labels.get(theme, "") if theme else "",
                                       base64.b64encode(svg).decode(), describe(self.analysis, chart, theme))
         return self._drawn[key]
+
+    def _cache_key(self, chart: str, theme: str | None) -> str:
+        from importlib import metadata
+
+        from . import __version__
+
+        params = {k: v for k, v in self.analysis.params.items() if k not in NOT_KEYED}
+        basis = [chart, theme, self.analysis.ledger.fingerprint, params, __version__, metadata.version("matplotlib")]
+        return hashlib.sha256(json.dumps(basis, sort_keys=True, default=str).encode()).hexdigest()
+
+    def _cached_svg(self, chart: str, theme: str | None) -> bytes:
+        from .io_utils import atomic_write_bytes
+        from .paths import cache_dir
+
+        folder = cache_dir() / "figures"
+        path = folder / f"{self._cache_key(chart, theme)}.svg"
+        try:
+            svg = path.read_bytes()
+            if svg.startswith(b"<?xml"):
+                return svg
+        except OSError:
+            pass
+        svg = draw_svg(self.analysis, chart, theme)
+        try:
+            atomic_write_bytes(path, svg, fsync=False)
+            old = sorted(folder.glob("*.svg"), key=lambda p: p.stat().st_mtime)[:-CACHE_KEEP]
+            for stale in old:
+                stale.unlink(missing_ok=True)
+        except OSError:
+            pass
+        return svg
