@@ -6,7 +6,9 @@ each problem in it is one line naming the file, the row (data rows counted from 
 check`` does) and the field. The whole ledger with the new rows (and, with ``mark_curated``, the
 article's front matter rewritten by :func:`files.with_front_matter`) is validated by
 :func:`shieldgap.ledger.load_ledger` on a temporary copy; only then are the files replaced
-atomically. On any problem :class:`AcceptError` is raised and nothing is written anywhere.
+atomically (:func:`shieldgap.curation.writes.validated_write`). On any problem :class:`AcceptError`
+is raised and nothing is written anywhere. :func:`accept_rows` takes rows held in memory (the
+curation workbench) and is what :func:`accept_candidates` (the candidate file) calls.
 """
 from __future__ import annotations
 
@@ -14,15 +16,14 @@ import csv
 import io
 import os
 import re
-import shutil
-import tempfile
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from . import files
+from .curation.writes import Snapshot, WriteError, appended_csv, read_table, validated_write
 from .fields import CLAIMS
-from .io_utils import atomic_write_bytes
-from .ledger import Issue
+from .problems import Issue
 from .paths import DataPaths
 from .suggest.columns import ACCEPT_VALUES
 from .suggest.reference import valid_id
@@ -35,10 +36,8 @@ REQUIRED_FROM_ANALYST = [f.name for f in CLAIMS.fields
 NEEDED_COLUMNS = ["quote", "accept"]
 
 
-class AcceptError(Exception):
-    def __init__(self, messages: list[str]):
-        self.messages = messages
-        super().__init__("\n".join(messages))
+class AcceptError(WriteError):
+    """Nothing was written; one line per problem, naming the file, row and field."""
 
 
 def _claim_number(cid: str) -> int:
@@ -145,49 +144,90 @@ def _field_problem(name: str, value: str) -> str | None:
 
 
 # ----------------------------------------------------------------------------- accept
+@dataclass
+class Accepted:
+    """What one accept wrote: the new claim rows, new reason rows, and the snapshot for undo."""
+
+    rows: list[dict]
+    reasons: list[dict] = field(default_factory=list)
+    snapshot: Snapshot = field(default_factory=Snapshot)
+
+
 def accept_candidates(paths: DataPaths, article_id: str, *, mark_curated: bool = False) -> list[dict]:
     """Append the candidates marked accept=y to claims.csv, validated first on a temporary copy.
 
     Returns the new claim rows. Raises AcceptError (nothing written anywhere) on any problem.
     """
-    art_path = article_file(paths, article_id)
+    article_file(paths, article_id)
     cands = read_candidates(paths, article_id)
     rel = paths.rel(paths.candidates / f"{article_id}.csv")
     chosen = [(i, r) for i, r in enumerate(cands, 1) if r.get("accept", "").strip().lower() in ACCEPT_VALUES]
     if not chosen and not mark_curated:
         raise AcceptError([f"{rel}: no row is marked accept=y; mark the candidates to promote with 'y' in the "
                            "accept column"])
+    return accept_rows(paths, article_id, chosen, source=rel, mark_curated=mark_curated).rows
+
+
+def accept_rows(paths: DataPaths, article_id: str, rows, *, source: str = "the review queue",
+                mark_curated: bool = False, new_reasons: list[dict] = ()) -> Accepted:
+    """Append candidate ``rows`` (dicts, or (row number, dict) pairs) held in memory to claims.csv.
+
+    ``new_reasons``: reasons.csv rows (reason_id, theme, stance, statement, notes) written in the same
+    change; an empty reason_id gets the next RS id. The whole ledger is validated on a temporary copy
+    first and the files replaced atomically; AcceptError (nothing written) on any problem. The
+    returned snapshot undoes the change (:func:`shieldgap.curation.writes.undo`).
+    """
+    art_path = article_file(paths, article_id)
+    chosen = [r if isinstance(r, tuple) else (i, r) for i, r in enumerate(rows, 1)]
     claims_where, art_where = paths.rel(paths.claims), f"{paths.rel(paths.articles)}/{art_path.name}"
     try:
-        claims_raw = files.read_bytes(paths.claims, files.MAX_TABLE_BYTES, claims_where)
-        header, existing = files.parse_csv(files.decode(claims_raw, claims_where))
-        art_text = files.read_text(art_path, files.MAX_ARTICLE_BYTES, art_where)
+        claims_raw, header, existing = read_table(paths, paths.claims)
+        art_raw = files.read_bytes(art_path, files.MAX_ARTICLE_BYTES, art_where)
+        art_text = files.decode(art_raw, art_where)
         article = files.parse_article(art_text, art_where)
     except files.FileProblem as exc:
         raise AcceptError([f"{exc} (run `shieldgap check`)"]) from None
-    except csv.Error as exc:
-        raise AcceptError([f"{claims_where}: not a readable CSV file: {exc} (run `shieldgap check`)"]) from None
+    except WriteError as exc:
+        raise AcceptError(exc.messages) from None
     missing = [c for c in ("claim_id", "article_id", "quote", "canonical_id") if c not in header]
     if missing:
         raise AcceptError([f"{claims_where}: required column '{missing[0]}' is missing (run `shieldgap check`)"])
-
-    new_rows, labels, errors = _new_rows(chosen, existing, header, article.body, article_id, rel, art_where)
+    changes: dict[Path, bytes] = {}
+    expected: dict[Path, bytes | None] = {paths.claims: claims_raw, art_path: art_raw}
+    reasons = []
+    if new_reasons:
+        reasons_raw, reasons_header, existing_reasons = read_table(paths, paths.reasons)
+        reasons = _numbered_reasons(new_reasons, existing_reasons)
+        changes[paths.reasons] = appended_csv(reasons_raw, reasons_header, reasons)
+        expected[paths.reasons] = reasons_raw
+    new_rows, labels, errors = _new_rows(chosen, existing, header, article.body, article_id, source, art_where)
     if errors:
-        raise AcceptError(errors + [f"{len(errors)} problem(s) in {rel}; nothing was written"])
-    new_claims = _appended(claims_raw, header, new_rows)
-    new_article = None
-    if mark_curated and article.meta.get("curated") is not True:
-        new_article = files.with_front_matter(art_text, art_where, curated=True).encode("utf-8")
-    _validate(paths, article_id, new_claims, new_article, labels)
-    if files.read_bytes(paths.claims, files.MAX_TABLE_BYTES, claims_where) != claims_raw or \
-            files.read_text(art_path, files.MAX_ARTICLE_BYTES, art_where) != art_text:
-        raise AcceptError([f"{claims_where} or {art_where} changed while accepting; nothing was written, run the "
-                           "command again"])
+        raise AcceptError(errors + [f"{len(errors)} problem(s) in {source}; nothing was written"])
     if new_rows:
-        atomic_write_bytes(paths.claims, new_claims)
-    if new_article is not None:
-        atomic_write_bytes(art_path, new_article)
-    return new_rows
+        changes[paths.claims] = appended_csv(claims_raw, header, new_rows)
+    if mark_curated and article.meta.get("curated") is not True:
+        changes[art_path] = files.with_front_matter(art_text, art_where, curated=True).encode("utf-8")
+    try:
+        snap = validated_write(paths, changes, labels=labels, expected=expected,
+                               description=f"accept {len(new_rows)} claim(s) of {article_id}")
+    except WriteError as exc:
+        raise AcceptError([m.replace("problem(s) with the change", "problem(s) with the accepted rows")
+                           for m in exc.messages]) from None
+    return Accepted(new_rows, reasons, snap)
+
+
+def _numbered_reasons(new: list[dict], existing: list[dict]) -> list[dict]:
+    """``new`` reason rows, those without an id given the next RS ids."""
+    numbers = [int(m.group(1)) for r in existing if (m := re.fullmatch(r"RS(\d+)", r.get("reason_id") or ""))]
+    next_no = max(numbers + [0]) + 1
+    out = []
+    for r in new:
+        r = {k: (str(v).strip() if v is not None else "") for k, v in r.items()}
+        if not r.get("reason_id"):
+            r["reason_id"] = f"RS{next_no:02d}"
+            next_no += 1
+        out.append(r)
+    return out
 
 
 def _new_rows(chosen, existing, header, body, article_id, rel, art_where):
@@ -247,47 +287,3 @@ def _new_rows(chosen, existing, header, body, article_id, rel, art_where):
         labels[cid] = f"{rel}: {label}"
         in_ledger[key] = cid
     return new_rows, labels, errors
-
-
-def _appended(claims_raw: bytes, header: list[str], rows: list[dict]) -> bytes:
-    """claims.csv with ``rows`` appended; the existing bytes (byte-order mark, line ends) kept as they are."""
-    if not rows:
-        return claims_raw
-    newline = "\r\n" if b"\r\n" in claims_raw else "\n"
-    buf = io.StringIO()
-    csv.DictWriter(buf, fieldnames=header, lineterminator=newline, extrasaction="ignore").writerows(rows)
-    sep = b"" if not claims_raw or claims_raw.endswith(b"\n") else newline.encode()
-    return claims_raw + sep + buf.getvalue().encode("utf-8")
-
-
-def _validate(paths: DataPaths, article_id: str, new_claims: bytes, new_article: bytes | None,
-              labels: dict[str, str]) -> None:
-    """load_ledger on a temporary copy of the data with the change; AcceptError naming the problems."""
-    from .ledger import LedgerError, load_ledger
-
-    with tempfile.TemporaryDirectory(prefix="shieldgap-accept-") as tmp:
-        copy = Path(tmp) / "data"
-        try:
-            # links are copied as links (never followed into a device or a FIFO)
-            shutil.copytree(paths.data, copy, symlinks=True, ignore=shutil.ignore_patterns("derived", "candidates"))
-        except (shutil.Error, OSError) as exc:
-            first = exc.args[0][0] if isinstance(exc, shutil.Error) and exc.args and exc.args[0] else exc
-            raise AcceptError([f"{paths.rel(paths.data)}: could not be copied for validation ({first}); nothing "
-                               "was written"]) from None
-        targets = [(copy / "claims.csv", new_claims)]
-        if new_article is not None:
-            targets.append((copy / "articles" / f"{article_id}.md", new_article))
-        for target, data in targets:
-            if os.path.lexists(target):
-                target.unlink()  # a link in the copy is removed, never written through
-            target.write_bytes(data)
-        try:
-            load_ledger(copy)
-        except LedgerError as err:
-            msgs = []
-            for issue in err.issues:
-                msg = str(issue).replace(str(copy), str(paths.data))
-                origin = next((lab for cid, lab in labels.items() if issue.row and issue.row.endswith(f"({cid})")),
-                              None)
-                msgs.append(msg + (f" (from {origin})" if origin else ""))
-            raise AcceptError(msgs + [f"{len(msgs)} problem(s) with the accepted rows; nothing was written"]) from None

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,52 +17,12 @@ import pandera.pandas as pa
 
 from . import files
 from .comparison import rules as comparison_rules
-from .fields import ATTACKS, CSV_TABLES, TABLES, YAML_TABLES
+from .fields import CSV_TABLES, TABLES, YAML_TABLES
 from .paths import DataPaths, data_paths
+from .problems import Issue, LedgerError, summary_lines  # noqa: F401 - part of this module's interface
+from .rules import consistency
 from .schema import build_schema
 from .textmatch import QuoteIndex
-
-
-@dataclass(frozen=True)
-class Issue:
-    file: str
-    message: str
-    row: str | None = None
-    column: str | None = None
-    cause: str | None = None  # the broken file this problem follows from, if any
-
-    def __str__(self) -> str:
-        where = self.file
-        if self.row:
-            where += f": {self.row}"
-        if self.column:
-            where += f", column '{self.column}'"
-        return f"{where}: {self.message}"
-
-
-def summary_lines(issues: list[Issue]) -> list[str]:
-    """One line per problem, root causes first: a broken file, then "and N problems that follow from it"
-    instead of every problem that only exists because that file could not be read."""
-    follow = Counter(i.cause for i in issues if i.cause)
-    roots = sorted((i for i in issues if not i.cause), key=lambda i: i.row is not None)  # stable: files first
-    lines = []
-    for issue in roots:
-        lines.append(str(issue))
-        n = follow.pop(issue.file, 0) if issue.row is None else 0
-        if n:
-            lines.append(f"{issue.file}: and {n} problem{'s' if n > 1 else ''} that follow{'' if n > 1 else 's'} "
-                         "from it (fix this file first)")
-    lines += [str(i) for i in issues if i.cause in follow]
-    return lines
-
-
-class LedgerError(Exception):
-    def __init__(self, issues: list[Issue]):
-        self.issues = issues
-        super().__init__("\n".join(summary_lines(issues)))
-
-    def lines(self) -> list[str]:
-        return summary_lines(self.issues)
 
 
 # ----------------------------------------------------------------------------- reading
@@ -163,7 +122,8 @@ def validate_frame(table: str, df: pd.DataFrame, paths: DataPaths, issues: list[
             check = str(case.check)
             column = case.column if isinstance(case.column, str) else None
             if check == "column_in_schema":
-                msg, column = f"unexpected column '{case.failure_case}' (allowed: {', '.join(TABLES[table].columns)})", None
+                allowed = ", ".join(TABLES[table].columns)
+                msg, column = f"unexpected column '{case.failure_case}' (allowed: {allowed})", None
             elif check == "column_in_dataframe":
                 msg, column = f"required column '{case.failure_case}' is missing", None
             elif check.startswith("field_uniqueness") or "uniqueness" in check:
@@ -282,7 +242,8 @@ def load_ledger(data_dir=None, *, paths: DataPaths | None = None) -> Ledger:
         for _, a in articles.iterrows():
             rel = paths.rel(a["_file"])
             if isinstance(a.get("id"), str) and a["id"] != a["_file"].stem:
-                issues.append(Issue(rel, f"id '{a['id']}' does not match the file name '{a['_file'].stem}'", None, "id"))
+                issues.append(Issue(rel, f"id '{a['id']}' does not match the file name '{a['_file'].stem}'",
+                                    None, "id"))
             if isinstance(a.get("body_sha256"), str) and a["body_sha256"] != files.body_hash(a["body"]):
                 issues.append(Issue(rel, "the body has changed since it was recorded (its SHA-256 differs from "
                                          "body_sha256); restore the source text", None, "body_sha256"))
@@ -300,7 +261,7 @@ def load_ledger(data_dir=None, *, paths: DataPaths | None = None) -> Ledger:
         if name not in broken:
             validate_frame(name, tables[name], paths, issues, refs, extra.get(name), broken)
     if not broken:
-        issues += _consistency(paths, claims, tables["relations"], fc, tables["reasons"])
+        issues += consistency(paths, claims, tables["relations"], fc, tables["reasons"])
         issues += [Issue(paths.rel(paths.data / TABLES["comparison"].file), *problem)
                    for problem in comparison_rules(tables["comparison"])]
 
@@ -324,77 +285,6 @@ def load_ledger(data_dir=None, *, paths: DataPaths | None = None) -> Ledger:
 
     ledger.conflicts = attribution_conflicts(ledger)
     return ledger
-
-
-def _reason_rules(f_claims: str, claims: pd.DataFrame, reasons: pd.DataFrame) -> list[Issue]:
-    """Every argument states a reason of its own side and theme; appearances share their canonical's reason."""
-    out: list[Issue] = []
-    if not {"claim_id", "canonical_id", "stance", "theme", "reason_id"} <= set(claims.columns):
-        return out
-    by_reason = reasons.set_index("reason_id").to_dict("index") if "reason_id" in reasons.columns else {}
-    canon_reason = dict(zip(claims["claim_id"], claims["reason_id"]))
-    for i, c in claims.iterrows():
-        label, rid = f"row {i + 1} ({c['claim_id']})", str(c["reason_id"]).strip()
-        if c["stance"] == "context":
-            if rid:
-                out.append(Issue(f_claims, "context claims state no reason; clear reason_id", label, "reason_id"))
-            continue
-        if not rid:
-            out.append(Issue(f_claims, f"{c['stance']} claim has no reason_id (which point of reasons.csv does it "
-                                       "make?)", label, "reason_id"))
-            continue
-        reason = by_reason.get(rid)
-        if reason is not None:
-            for col in ("stance", "theme"):
-                if reason.get(col) != c[col]:
-                    out.append(Issue(f_claims, f"{col} '{c[col]}' differs from its reason {rid}'s "
-                                               f"'{reason.get(col)}'", label, "reason_id"))
-        canon = canon_reason.get(c["canonical_id"])
-        if canon is not None and str(canon).strip() != rid:
-            out.append(Issue(f_claims, f"reason_id {rid} differs from its canonical claim {c['canonical_id']}'s "
-                                       f"'{canon}'", label, "reason_id"))
-    return out
-
-
-def _consistency(paths: DataPaths, claims: pd.DataFrame, relations: pd.DataFrame, fc: pd.DataFrame,
-                 reasons: pd.DataFrame) -> list[Issue]:
-    """Rules across rows that the column checks cannot see."""
-    out: list[Issue] = []
-    f_claims = paths.rel(paths.claims)
-    if {"claim_id", "canonical_id", "stance", "unanswered"} <= set(claims.columns):
-        by_id = claims.set_index("claim_id", drop=False)
-        by_id = by_id[~by_id.index.duplicated()]
-        attacked = set(relations.loc[relations.get("relation", pd.Series(dtype=object)).isin(ATTACKS), "target_id"]) \
-            if {"relation", "target_id"} <= set(relations.columns) else set()
-        for i, c in claims.iterrows():
-            label = f"row {i + 1} ({c['claim_id']})"
-            canon = c["canonical_id"]
-            if canon in by_id.index and by_id.at[canon, "canonical_id"] != canon:
-                out.append(Issue(f_claims, f"canonical_id '{canon}' is not itself canonical (its canonical_id is "
-                                           f"'{by_id.at[canon, 'canonical_id']}')", label, "canonical_id"))
-            if canon in by_id.index and by_id.at[canon, "theme"] != c["theme"]:
-                out.append(Issue(f_claims, f"theme '{c['theme']}' differs from its canonical claim's '{by_id.at[canon, 'theme']}'",
-                                 label, "theme"))
-            if c["stance"] != "explains_gap" and str(c["unanswered"]).strip():
-                out.append(Issue(f_claims, "'unanswered' is only for explains_gap claims", label, "unanswered"))
-            if c["stance"] == "explains_gap" and not str(c["unanswered"]).strip():
-                canon_group = set(claims.loc[claims["canonical_id"] == canon, "claim_id"]) | {c["claim_id"]}
-                if not canon_group & attacked:
-                    out.append(Issue(f_claims, "explains_gap claim has no counterargument in relations.csv and is not "
-                                               "marked 'unanswered'", label, "unanswered"))
-    out += _reason_rules(f_claims, claims, reasons)
-    if {"source_id", "target_id"} <= set(relations.columns):
-        for i, r in relations.iterrows():
-            if r["source_id"] == r["target_id"]:
-                out.append(Issue(paths.rel(paths.relations), "a claim cannot answer itself", f"row {i + 1} ({r['relation_id']})",
-                                 "target_id"))
-    if {"claim_id", "article_id"} <= set(fc.columns) and {"claim_id", "article_id"} <= set(claims.columns):
-        art_of = dict(zip(claims["claim_id"], claims["article_id"]))
-        for i, r in fc.iterrows():
-            if r["claim_id"] and r["claim_id"] in art_of and art_of[r["claim_id"]] != r["article_id"]:
-                out.append(Issue(paths.rel(paths.fact_checks), f"claim {r['claim_id']} is in article "
-                                 f"'{art_of[r['claim_id']]}', not '{r['article_id']}'", f"row {i + 1} ({r['check_id']})", "claim_id"))
-    return out
 
 
 def _typed(df: pd.DataFrame, table: str) -> pd.DataFrame:
