@@ -63,7 +63,7 @@ report: install export ## Render reports/report.{html,pdf} and reports/brief.{ht
 	$(BIN)/shieldgap suggest --quiet
 	$(BIN)/shieldgap render --document report,brief --format $(FORMAT) --out $(OUT) $(if $(PARAMS),--params $(PARAMS),)
 
-test: install ## Run the test suite (end-to-end renders included)
+test: install lint ## Lint, then run the whole test suite (end-to-end renders, browser audits and exports included)
 	$(BIN)/python -m pytest -q
 
 test-fast: install ## The fast lane: every test not marked slow (no kernel, no browser), under a minute

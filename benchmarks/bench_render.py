@@ -49,7 +49,8 @@ def main() -> None:
     nbformat.write(nb, floor_nb)
     shieldgap = str(Path(sys.executable).parent / "shieldgap")
     cmds = {
-        "floor (papermill params-only + nbconvert)": [sys.executable, "-c", FLOOR, str(floor_nb), str(tmp / "floor.html")],
+        "floor (papermill params-only + nbconvert)": [sys.executable, "-c", FLOOR, str(floor_nb),
+                                                      str(tmp / "floor.html")],
         "shieldgap render --format html": [shieldgap, "render", "--format", "html", "--out", str(tmp / "h")],
         "shieldgap render --format html,pdf": [shieldgap, "render", "--format", "html,pdf", "--out", str(tmp / "p")],
     }

@@ -122,14 +122,16 @@ LEDGER = {
     "unquoted impossible date in front matter": (
         _replace("articles/win-us-urges-israel-aid-ukraine.md", "published: '2022-07-14'", "published: 2022-02-30"),
         ["data/articles/win-us-urges-israel-aid-ukraine.md", "column 'published'", "not a valid date"]),
-    "broken front matter": (_replace("articles/rt-zelensky-interception-coalition.md", "---\nid: rt-zelensky-interception-coalition\n",
+    "broken front matter": (_replace("articles/rt-zelensky-interception-coalition.md",
+                                     "---\nid: rt-zelensky-interception-coalition\n",
                                      "---\n- id\n"), ["data/articles/rt-zelensky-interception-coalition.md: front "
                                                       "matter is not valid", "follow from it"]),
     "CRLF article file": (_crlf_article, ["data/articles/win-us-urges-israel-aid-ukraine.md: no YAML front matter"]),
     "FIFO as an article": (_fifo_article, ["data/articles/a-pipe.md: is a FIFO, not a regular file"]),
     "oversized claims.csv": (_huge_claims, ["data/claims.csv: is 33.0 MiB; the limit is 32.0 MiB"]),
     "claims answer themselves": (_edit_rows("relations.csv", 0, source_id="C103", target_id="C103"),
-                                 ["data/relations.csv: row 1 (R001), column 'target_id': a claim cannot answer itself"]),
+                                 ["data/relations.csv: row 1 (R001), column 'target_id': "
+                                  "a claim cannot answer itself"]),
     "actors.yml is a list": (_write_bytes("actors.yml", b"- one\n- two\n"),
                              ["data/actors.yml: must be a mapping of id -> fields", "follow from it"]),
 }

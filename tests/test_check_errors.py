@@ -106,10 +106,14 @@ def unknown_actor(d):
 
 
 CASES = {
-    "wrong column": (corrupt_column, ["data/claims.csv", "unexpected column 'stanse'", "required column 'stance' is missing"]),
-    "dangling theme": (dangling_theme, ["data/claims.csv: row 5", "column 'theme'", "refers to an id not defined in themes.yml"]),
-    "dangling relation": (dangling_relation, ["data/relations.csv: row 1", "column 'target_id'", "refers to an id not defined"]),
-    "quote not in article": (quote_not_in_article, ["data/claims.csv: row 3", "column 'quote'", "quote not found verbatim"]),
+    "wrong column": (corrupt_column, ["data/claims.csv", "unexpected column 'stanse'",
+                                      "required column 'stance' is missing"]),
+    "dangling theme": (dangling_theme, ["data/claims.csv: row 5", "column 'theme'",
+                                        "refers to an id not defined in themes.yml"]),
+    "dangling relation": (dangling_relation, ["data/relations.csv: row 1", "column 'target_id'",
+                                              "refers to an id not defined"]),
+    "quote not in article": (quote_not_in_article, ["data/claims.csv: row 3", "column 'quote'",
+                                                    "quote not found verbatim"]),
     "duplicate id": (duplicate_id, ["data/claims.csv: row 7", "column 'claim_id'", "duplicate value"]),
     "bad date": (bad_date, ["data/claims.csv: row", "column 'said_on'", "not a valid date"]),
     "non-UTF-8 file": (non_utf8, ["data/claims.csv: not valid UTF-8: byte 0xfc"]),
@@ -119,7 +123,8 @@ CASES = {
                                                     "column 'body_sha256'", "the body has changed"]),
     "article bad date": (article_bad_date, ["data/articles/win-us-urges-israel-aid-ukraine.md", "column 'published'",
                                             "not a valid date"]),
-    "analyst note without reference": (note_without_reference, ["data/analyst_notes.csv: row 1", "column 'reference_title'",
+    "analyst note without reference": (note_without_reference, ["data/analyst_notes.csv: row 1",
+                                                                "column 'reference_title'",
                                                                 "required value is missing"]),
     "unknown actor": (unknown_actor, ["data/claims.csv: row 1", "column 'actor_id'", "actors.yml"]),
 }

@@ -233,7 +233,8 @@ def test_fast_english_detection_agrees_with_py3langid():
 
     from shieldgap.infer import _clearly_english, detect_language
 
-    bodies = [split_front_matter(p.read_text(encoding="utf-8"))[1] for p in sorted((DATA_DIR / "articles").glob("*.md"))]
+    bodies = [split_front_matter(p.read_text(encoding="utf-8"))[1]
+              for p in sorted((DATA_DIR / "articles").glob("*.md"))]
     french = ("Le président ukrainien a déclaré que les alliés devraient abattre les missiles russes comme ils l'ont "
               "fait au-dessus d'Israël, a-t-il précisé à la presse étrangère réunie à Kyiv. ") * 3
     german = ("Der ukrainische Präsident sagte, die Verbündeten sollten die russischen Raketen abschießen, so wie sie "

@@ -133,11 +133,10 @@ def export(data_dir, fmt, out, params, params_file):
 @click.option("--check", "check_only", is_flag=True, help="Exit 1 if data/README.md is out of date instead of writing.")
 def docs(data_dir, check_only):
     """Regenerate the data dictionary in data/README.md from the field definitions."""
+    from .files import FileProblem, read_text
     from .io_utils import atomic_write_text
     from .paths import data_paths
     from .schema import update_readme
-
-    from .files import FileProblem, read_text
 
     readme = data_paths(data_dir).readme
     try:
@@ -167,7 +166,8 @@ def docs(data_dir, check_only):
 @click.option("--format", "formats", default="html,pdf", show_default=True,
               help="Comma-separated output formats: html, pdf (the executed notebook is always written).")
 @click.option("-p", "--param", "params", nargs=2, multiple=True, metavar="NAME VALUE",
-              help="Set a report parameter (repeatable); VALUE is YAML for non-text parameters, e.g. -p themes '[geography]'.")
+              help="Set a report parameter (repeatable); VALUE is YAML for non-text parameters, "
+                   "e.g. -p themes '[geography]'.")
 @click.option("--params", "params_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="YAML file of parameters (-p options override it).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,

@@ -44,7 +44,8 @@ def decode(raw: bytes, name: str) -> tuple[str, list[str]]:
                           "other text encoding fits; save it as UTF-8")
     text = str(best)
     if looks_binary(text.encode("utf-8", "replace")) or "\ufffd" in text:
-        raise ExtractError(f"{name}: not decodable as text (best guess {best.encoding} yields garbage); save it as UTF-8")
+        raise ExtractError(f"{name}: not decodable as text (best guess {best.encoding} yields garbage); "
+                           "save it as UTF-8")
     return text, [f"{name}: not UTF-8; decoded as {best.encoding} (check accented letters and quotes in the body)"]
 
 

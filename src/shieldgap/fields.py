@@ -45,14 +45,16 @@ VERDICTS = {
     "misleading": "Literally defensible but gives a wrong impression.",
     "disputed": "Reported as fact, but contested by a party or not confirmed by the reference.",
     "unsupported": "Asserted without a source, and not confirmed by the reference.",
-    "simplification": "Loses detail or nuance that the reference gives, without making the statement false; not an error.",
+    "simplification": "Loses detail or nuance that the reference gives, without making the statement false; "
+                      "not an error.",
 }
 DATE_PRECISIONS = {
     "day": "The day is known.",
     "approximate": "Within a few days of the date given.",
     "month": "Only the month is known; the date is the first of the month.",
 }
-BASES = {"stated": "Stated in the source text.", "inferred": "Inferred by the curator; the evidence field says from what."}
+BASES = {"stated": "Stated in the source text.",
+         "inferred": "Inferred by the curator; the evidence field says from what."}
 ACTOR_KINDS = {
     "person": "A named individual.",
     "institution": "A government, organisation or its spokesperson acting as such.",
@@ -127,9 +129,11 @@ ARTICLES = Table(
     (
         Field("id", "str", "Article id; equals the file name without `.md`.", pattern=SLUG, unique=True),
         Field("title", "str", "Headline, or the title the curator gave a text without one."),
-        Field("title_basis", "str", "Whether the title is stated in the text or written by the curator.", required=False),
+        Field("title_basis", "str", "Whether the title is stated in the text or written by the curator.",
+              required=False),
         Field("outlet", "str", "Publishing outlet, or a description such as 'Unidentified news outlet'."),
-        Field("outlet_basis", "str", "How the outlet is known: `stated:` (byline, masthead) or `inferred:` and from what."),
+        Field("outlet_basis", "str", "How the outlet is known: `stated:` (byline, masthead) or `inferred:` and "
+              "from what."),
         Field("outlet_country", "str", "ISO country code of the outlet, or `unknown`."),
         Field("outlet_country_basis", "str", "How the country is known.", required=False),
         Field("outlet_type", "str", "Kind of outlet.", allowed=OUTLET_TYPES),
@@ -144,7 +148,8 @@ ARTICLES = Table(
               pattern=r"^[0-9a-f]{64}$"),
         Field("curated", "bool", "True when the article's claims have been curated into the ledger; "
               "false for articles added but not yet curated."),
-        Field("inferred", "list", "Front-matter fields that `shieldgap add` inferred rather than was told.", required=False),
+        Field("inferred", "list", "Front-matter fields that `shieldgap add` inferred rather than was told.",
+              required=False),
         Field("covers", "list", "Events the article reports (ids in events.csv): two articles covering the same "
               "briefing are not independent sources.", required=False, ref="events"),
         Field("compilation", "bool", "True when the article compiles or recycles statements first reported "
@@ -187,7 +192,8 @@ CLAIMS = Table(
     (
         Field("claim_id", "str", "Claim id, `C` and three or more digits.", pattern=CLAIM_ID, unique=True),
         Field("article_id", "str", "Article the claim appears in.", ref="articles"),
-        Field("actor_id", "str", "Who makes the claim in the article; `@outlet` for the outlet's own voice.", ref="actors"),
+        Field("actor_id", "str", "Who makes the claim in the article; `@outlet` for the outlet's own voice.",
+              ref="actors"),
         Field("attribution", "str", "How the article attributes the words.", allowed=ATTRIBUTIONS),
         Field("theme", "str", "Theme the claim bears on most directly.", ref="themes"),
         Field("stance", "str", "Side the claim takes on the question.", allowed=STANCES),
@@ -203,7 +209,8 @@ CLAIMS = Table(
               required=False, ref="reasons"),
         Field("canonical_id", "str", "Claim id of the canonical row of this claim (itself for a first appearance); "
               "appearances of the same claim in several articles share it.", ref="claims"),
-        Field("said_on", "date", "Date the statement was made, when the article tells or it is established.", required=False),
+        Field("said_on", "date", "Date the statement was made, when the article tells or it is established.",
+              required=False),
         Field("occurrence", "int", "Which occurrence of the quote in the body is meant, when it occurs more than once "
               "(default 1).", required=False, min=1),
         Field("unanswered", "str", "For an `explains_gap` claim with no counterargument: why none is recorded.",
@@ -242,7 +249,8 @@ RELATIONS = Table(
 )
 
 FACT_CHECKS = Table(
-    "fact_checks", "fact_checks.csv", "Factual errors and inconsistencies in the articles that readers must know about.",
+    "fact_checks", "fact_checks.csv",
+    "Factual errors and inconsistencies in the articles that readers must know about.",
     (
         Field("check_id", "str", "Fact-check id, `F` and two or more digits.", pattern=CHECK_ID, unique=True),
         Field("article_id", "str", "Article checked.", ref="articles"),

@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import files
+from .extract import ExtractError, decode, html_extract, looks_binary, markdown_front_matter
 from .fields import ARTICLES, OUTLET_TYPES
+from .infer import detect_language, find_date, slugify, title_from_text
 from .io_utils import atomic_write_new
 from .paths import DataPaths
-from .extract import ExtractError, decode, html_extract, looks_binary, markdown_front_matter
-from .infer import detect_language, find_date, slugify, title_from_text
 from .textmatch import normalize
 
 SUPPORTED = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
@@ -169,7 +169,8 @@ def prepare(path: Path, opts: Options | None = None) -> Prepared:
         if page.get("date"):
             d = page["date"]
             try:
-                page_date = d.isoformat() if hasattr(d, "isoformat") else _dt.date.fromisoformat(str(d)[:10]).isoformat()
+                page_date = (d.isoformat() if hasattr(d, "isoformat")
+                             else _dt.date.fromisoformat(str(d)[:10]).isoformat())
             except ValueError:
                 page_date = None
         stated = find_date(body) if page_date is None else None

@@ -151,7 +151,8 @@ def validate(overrides: dict, *, notebook: Path | None = None, paths: DataPaths 
     theme_ids = set(led["themes"])
     bad = [t for t in p.get("themes", []) if t not in theme_ids]
     if bad:
-        raise ParameterError(f"unknown theme id(s) in 'themes': {', '.join(map(str, bad))} (known: {', '.join(sorted(theme_ids))})")
+        raise ParameterError(f"unknown theme id(s) in 'themes': {', '.join(map(str, bad))} "
+                             f"(known: {', '.join(sorted(theme_ids))})")
     weights = p.get("theme_weights", {})
     bad = [t for t in weights if t not in theme_ids]
     if bad:

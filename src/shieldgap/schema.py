@@ -127,12 +127,14 @@ def data_dictionary() -> str:
                   "| field | type | required | rules | description |", "|---|---|---|---|---|"]
         for f in table.fields:
             desc = f.description.replace("|", "\\|")
-            lines.append(f"| `{f.name}` | {_type_text(f)} | {'yes' if f.required else 'no'} | {_rules_text(f)} | {desc} |")
+            required = "yes" if f.required else "no"
+            lines.append(f"| `{f.name}` | {_type_text(f)} | {required} | {_rules_text(f)} | {desc} |")
         if any(f.allowed for f in table.fields):
             lines.append("")
             for f in table.fields:
                 if f.allowed:
-                    lines.append(f"Values of `{f.name}`: " + "; ".join(f"`{k}`: {v.rstrip('.')}" for k, v in f.allowed.items()) + ".")
+                    values = "; ".join(f"`{k}`: {v.rstrip('.')}" for k, v in f.allowed.items())
+                    lines.append(f"Values of `{f.name}`: {values}.")
                     lines.append("")
         lines.append("")
     lines += ["### Support rubric (`strength`, 1-5)", "",
