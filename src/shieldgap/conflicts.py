@@ -11,8 +11,8 @@ so the cost grows with the shared phrases, not with the square of the ledger.
 from __future__ import annotations
 
 import re
-from difflib import SequenceMatcher
 from collections import defaultdict
+from difflib import SequenceMatcher
 from itertools import combinations
 
 import pandas as pd

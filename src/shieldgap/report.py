@@ -14,7 +14,6 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from functools import lru_cache
-
 from pathlib import Path
 
 from . import analysis, appendices, changes, comparison
