@@ -179,7 +179,8 @@ def test_render_this_view(x, tmp_path):
 
     x.render_button.click()
 
-    out = tmp_path / "view"
+    out = x._render_dir()  # one sub-folder per view: another view never overwrites this one's files
+    assert out.parent == tmp_path / "view" and out.name.startswith("view-")
     assert (out / "report.html").is_file() and not (out / "report.pdf").exists()
     assert x.last_render is not None and str(out / "report.html") in x.render_message
     assert str(out / "report.html") in x.render_status.value
@@ -191,6 +192,9 @@ def test_render_this_view(x, tmp_path):
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "escalation_risk × 2.5" in html and "excluded: state_controlled_media" in html
     assert not x.render_button.disabled
+    # another view: the last render's message goes, and its files would go to another folder
+    x.weight["escalation_risk"].value = 3.0
+    assert x.render_status.value == "" and x._render_dir() != out
 
     # a failure is reported, not raised
     x.date_from.value = dt.date(2100, 1, 1)

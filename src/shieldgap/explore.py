@@ -181,6 +181,8 @@ class Explorer:
             widget.observe(self._changed, names="value")
 
     def _changed(self, _change=None) -> None:
+        if getattr(self, "render_status", None) is not None:
+            self.render_status.value = ""  # a message about another view's render would mislead
         if self._hold:
             self._dirty = True
         elif self.live.value:
@@ -361,8 +363,8 @@ class Explorer:
 
         self.render_format = w.Dropdown(options=list(FORMAT_CHOICES), value="html", description="Format")
         self.render_dir = w.Text(value=str(reports_dir() / "explore"), description="Directory",
-                                 tooltip="Where to write report.html (and report.pdf); a relative path is taken "
-                                         "from the project root",
+                                 tooltip="Where to write each view's report.html (and report.pdf), in a sub-folder per "
+                                         "view; a relative path is taken from the project root",
                                  layout=w.Layout(width="95%"))
         self.render_button = w.Button(description="Render this view", icon="file", button_style="primary",
                                       tooltip="Write a report with these settings (as `shieldgap render`)")
@@ -370,10 +372,17 @@ class Explorer:
         self.render_button.on_click(self._on_render)
 
     def _render_dir(self) -> Path:
+        """The folder given, with one sub-folder per view (named by a hash of its overrides): rendering
+        another view never overwrites the files of an earlier one."""
+        import hashlib
+        import json
+
         from .paths import project_root
 
         path = Path(self.render_dir.value.strip() or ".").expanduser()
-        return path if path.is_absolute() else project_root() / path
+        path = path if path.is_absolute() else project_root() / path
+        overrides = json.dumps(self.current_params(), sort_keys=True, default=str)
+        return path / ("view-" + hashlib.sha256(overrides.encode()).hexdigest()[:10])
 
     def _on_render(self, _button=None) -> None:
         from .render import render
