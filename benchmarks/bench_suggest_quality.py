@@ -7,11 +7,19 @@ the threshold calibration), run the suggester on it, and compare with what the c
 - recall: share of the article's curated claims whose quote overlaps a suggested sentence;
 - theme / speaker / stance accuracy: for each recalled claim, the suggestion overlapping it most
   has the curated theme / actor_id (``@outlet`` included) / stance;
+- claim type accuracy: the same for the learned claim type;
 - echo recall: of the recalled claims whose canonical claim also appears in another article, the
   share whose suggestion names that canonical claim; echo precision: of the suggestions naming an
   echo on a curated claim, the share naming the right canonical claim.
 
-Usage: python benchmarks/bench_suggest_quality.py [--data DIR]
+Each measure is printed against its target (issue 10). Seconds per article are measured twice: fit +
+suggest (the model fitted without the article), and suggest alone once the model is loaded (the target).
+
+``--relations`` also measures the counterargument suggestions: each curated relation whose target is a
+claim is hidden in turn, and counted as found when its source (or target, through canonical claims)
+is among the 8 suggestions for the target, and right when the proposed relation and direction match.
+
+Usage: python benchmarks/bench_suggest_quality.py [--data DIR] [--no-embed] [--relations]
 """
 from __future__ import annotations
 
@@ -56,12 +64,13 @@ def evaluate(data_dir=None) -> tuple[list[dict], dict]:
             continue
         t0 = time.perf_counter()
         model = Model(ref.without_article(art.id))
+        t1 = time.perf_counter()
         cands = model.analyze(art.id, art.body)
-        elapsed = time.perf_counter() - t0
+        elapsed, suggest_only = time.perf_counter() - t0, time.perf_counter() - t1
         gold = curated_spans(art.body, own)
         cspans = [(int(k["sentence_start"]), int(k["sentence_end"])) for k in cands]
         hits = sum(1 for s in cspans if any(overlap(s, g) for _, g in gold))
-        recalled = theme_ok = actor_ok = stance_ok = 0
+        recalled = theme_ok = actor_ok = stance_ok = type_ok = 0
         linked = echo_ok = echo_named = echo_named_ok = 0
         for claim, g in gold:
             best = max(range(len(cands)), key=lambda i: overlap(cspans[i], g), default=None)
@@ -74,6 +83,7 @@ def evaluate(data_dir=None) -> tuple[list[dict], dict]:
             theme_ok += k["theme"] == claim["theme"]
             actor_ok += k["actor_id"] == claim["actor_id"]
             stance_ok += k["stance"] == claim["stance"]
+            type_ok += k.get("claim_type") == claim["claim_type"]
             true_canon = canon_of[claim["claim_id"]]
             is_linked = len(groups.get(true_canon, ())) > 1
             linked += is_linked
@@ -87,19 +97,58 @@ def evaluate(data_dir=None) -> tuple[list[dict], dict]:
             "precision": hits / len(cands) if cands else 0.0, "recall": recalled / len(gold) if gold else 0.0,
             "theme": theme_ok / recalled if recalled else None, "speaker": actor_ok / recalled if recalled else None,
             "stance": stance_ok / recalled if recalled else None,
+            "claim_type": type_ok / recalled if recalled else None,
             "echo_recall": echo_ok / linked if linked else None, "linked": linked,
             "echo_precision": echo_named_ok / echo_named if echo_named else None, "echoes_named": echo_named,
-            "threshold": model.threshold, "seconds": elapsed,
+            "threshold": model.threshold, "seconds": elapsed, "suggest_seconds": suggest_only,
         })
     def mean(key):
         vals = [r[key] for r in rows if r[key] is not None]
         return sum(vals) / len(vals) if vals else None
-    means = {k: mean(k) for k in ("precision", "recall", "theme", "speaker", "stance", "echo_recall",
-                                  "echo_precision", "seconds")}
+    means = {k: mean(k) for k in ("precision", "recall", "theme", "speaker", "stance", "claim_type", "echo_recall",
+                                  "echo_precision", "seconds", "suggest_seconds")}
     means["linked"] = sum(r["linked"] for r in rows)
     means["echoes_named"] = sum(r["echoes_named"] for r in rows)
     means["claims"] = sum(r["claims"] for r in rows)
     return rows, means
+
+
+#: Issue 10's targets: (label, key of the means, comparison, target, shown as a percentage).
+TARGETS = [("theme accuracy", "theme", ">=", 0.85, True), ("stance accuracy", "stance", ">=", 0.80, True),
+           ("speaker accuracy", "speaker", ">=", 0.90, True), ("echo recall", "echo_recall", ">=", 0.70, True),
+           ("echo precision", "echo_precision", ">=", 0.70, True),
+           ("seconds per article (model loaded)", "suggest_seconds", "<=", 1.0, False)]
+
+
+def target_rows(means: dict) -> list[tuple]:
+    return [(label, means.get(key), op, target, pct) for label, key, op, target, pct in TARGETS]
+
+
+def evaluate_relations(data_dir=None, top: int = 8) -> dict:
+    """Leave-one-relation-out: is the hidden relation's other end among the suggestions for its target?"""
+    from shieldgap.curation.relations import suggest_relations
+    from shieldgap.ledger import load_ledger
+
+    ledger = load_ledger(data_paths(data_dir).data)
+    canon = dict(zip(ledger.claims.claim_id, ledger.claims.canonical_id))
+    cz = lambda x: canon.get(x) or x  # noqa: E731
+    every = ledger.relations
+    found = right = total = 0
+    t0 = time.perf_counter()
+    for r in every.to_dict("records"):
+        if r["target_id"] not in canon:
+            continue
+        ledger.relations = every[every.relation_id != r["relation_id"]]
+        try:
+            sug = suggest_relations(ledger, r["target_id"], top=top)
+        finally:
+            ledger.relations = every
+        total += 1
+        hit = [s for s in sug if {cz(s.source_id), cz(s.target_id)} == {cz(r["source_id"]), cz(r["target_id"])}]
+        found += bool(hit)
+        right += bool(hit) and hit[0].relation == r["relation"] and cz(hit[0].source_id) == cz(r["source_id"])
+    return {"relations": total, "found": found, "right": right,
+            "seconds": (time.perf_counter() - t0) / total if total else 0.0}
 
 
 def fmt(v, pct=True):
@@ -113,7 +162,18 @@ def fmt(v, pct=True):
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", default=None)
+    ap.add_argument("--no-embed", action="store_true", help="the lexical fallback: no sentence embeddings")
+    ap.add_argument("--relations", action="store_true", help="also measure the counterargument suggestions")
     args = ap.parse_args(argv)
+    if args.no_embed:
+        from shieldgap.curation import relations as relations_module
+        from shieldgap.suggest import model as model_module
+
+        model_module.EMBED_WEIGHT = relations_module.EMBED_WEIGHT = 0.0
+    from shieldgap.suggest.embed import embedder
+
+    print("embeddings: " + ("off (lexical similarity only)" if args.no_embed or embedder() is None
+                            else "WordLlama (weights from the installed wheel)"))
     rows, means = evaluate(args.data)
     if not rows:
         print("no curated articles with claims: nothing to evaluate")
@@ -131,14 +191,25 @@ def main(argv=None) -> int:
     print(f"mean over {len(rows)} articles ({means['claims']} curated claims):")
     print(f"  claim-sentence precision  {fmt(means['precision'])}")
     print(f"  claim-sentence recall     {fmt(means['recall'])}")
-    print(f"  theme accuracy            {fmt(means['theme'])}")
-    print(f"  speaker accuracy          {fmt(means['speaker'])}")
-    print(f"  stance accuracy           {fmt(means['stance'])}")
-    print(f"  echo recall               {fmt(means['echo_recall'])}  "
-          f"({means['linked']} curated claims whose canonical claim appears in another article)")
-    print(f"  echo precision            {fmt(means['echo_precision'])}  "
-          f"({means['echoes_named']} suggestions on curated claims naming an echo)")
-    print(f"  seconds per article (fit + suggest)  {means['seconds']:.2f}")
+    print(f"  claim type accuracy       {fmt(means['claim_type'])}")
+    print(f"  echoes: {means['linked']} curated claims whose canonical claim appears in another article; "
+          f"{means['echoes_named']} suggestions on curated claims naming an echo")
+    print(f"  seconds per article, fit + suggest: {means['seconds']:.2f}")
+    print()
+    print(f"{'measure':<34}{'measured':>10}{'target':>10}   status")
+    for label, value, op, target, pct in target_rows(means):
+        ok = value is not None and (value >= target if op == ">=" else value <= target)
+        shown = fmt(value) if pct else f"{value:.2f} s"
+        goal = f"{op}{100 * target:.0f}%" if pct else f"{op}{target:g} s"
+        gap = "" if ok or value is None else (f" (short by {100 * (target - value):.1f} points)" if pct
+                                                else f" (over by {value - target:.2f} s)")
+        print(f"{label:<34}{shown:>10}{goal:>10}   {'met' if ok else 'MISSED' + gap}")
+    if args.relations:
+        rel = evaluate_relations(args.data)
+        n = rel["relations"] or 1
+        print(f"\ncounterargument suggestions (each of {rel['relations']} curated relations hidden in turn): "
+              f"answer among the top 8 {100 * rel['found'] / n:.1f}%, with the curated relation and direction "
+              f"{100 * rel['right'] / n:.1f}%; {rel['seconds']:.2f} s per claim")
     return 0
 
 

@@ -57,11 +57,15 @@ def test_real_quotes_keep_their_speakers(matcher):
     assert kirby.actor_id == "john-kirby"
 
 
-def test_kirby_direct_war_line_is_escalation_risk_and_echoes_the_armed_conflict_claims(model):
+def test_kirby_direct_war_line_is_escalation_risk_and_echoes_the_armed_conflict_claims(monkeypatch):
+    from shieldgap.curation.queue import fitted_model
+    from shieldgap.suggest import model as model_module
     from shieldgap.suggest.embed import embedder
 
     if embedder() is None:
         pytest.skip("the optional embedder (wordllama) is not installed: the lexical fallback misses this echo")
+    monkeypatch.setattr(model_module, "EMBED_WEIGHT", 0.5)  # SHIELDGAP_EMBED_WEIGHT=0.5
+    model = fitted_model(data_paths(DATA))
     (row,) = [r for r in model.analyze("issue-10-example", KIRBY + "\n") if "direct war" in r["quote"]]
     assert row["actor_id"] == "john-kirby" and row["theme"] == "escalation_risk"
     assert row["stance"] == "explains_gap"
@@ -70,7 +74,7 @@ def test_kirby_direct_war_line_is_escalation_risk_and_echoes_the_armed_conflict_
 
 
 def test_learned_heads_are_stored_without_pickle_and_give_the_same_suggestions(model):
-    assert set(model.heads) == {"stance", "claim_type"}
+    assert set(model.heads) == {"theme", "stance", "claim_type"}
     raw = store.model_bytes(model, "fp")
     loaded = store.parse(raw, "fp")
     text = KIRBY + "\nKirby said Washington would keep supplying Ukraine with Patriot air defense systems instead.\n"
@@ -90,7 +94,7 @@ def test_lexical_fallback_without_embeddings(monkeypatch):
     (row,) = m.analyze("x", KIRBY + "\n")
     assert row["actor_id"] == "john-kirby"
     raw = store.model_bytes(m, "fp")
-    monkeypatch.setattr(model_module, "EMBED_WEIGHT", 0.5)
+    monkeypatch.setattr(model_module, "EMBED_WEIGHT", 0.5)  # the embedder turned on after the fit
     from shieldgap.suggest.embed import embedder
 
     if embedder() is not None:  # fitted without the embedder, now present: a cache miss, never mixed

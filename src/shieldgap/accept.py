@@ -23,8 +23,8 @@ from pathlib import Path
 from . import files
 from .curation.writes import Snapshot, WriteError, appended_csv, read_table, validated_write
 from .fields import CLAIMS
-from .problems import Issue
 from .paths import DataPaths
+from .problems import Issue
 from .suggest.columns import ACCEPT_VALUES
 from .suggest.reference import valid_id
 from .textmatch import QuoteIndex, normalize

@@ -1,4 +1,4 @@
-"""``shieldgap add``, ``shieldgap suggest`` and ``shieldgap accept``.
+"""``shieldgap add``, ``shieldgap suggest`` and ``shieldgap accept`` (and registers :mod:`.cli_curate`).
 
 Heavy libraries (trafilatura, scikit-learn, pysbd) are imported inside the commands, so the other
 commands never load them. ``register(main)`` adds the commands to the main group.
@@ -141,5 +141,7 @@ def accept(data_dir, article_id, mark_curated):
 
 
 def register(group: click.Group) -> None:
-    for cmd in (add, suggest, accept):
+    from .cli_curate import COMMANDS  # relate, accept-relations, unanswered, add-actor
+
+    for cmd in (add, suggest, accept, *COMMANDS):
         group.add_command(cmd)

@@ -7,8 +7,10 @@ For each article the suggester
    and speaker-then-quote forms, speakers introducing quotes on the following lines, pronouns resolved
    to the last speaker; names resolved against the variants of ``data/actors.yml``;
 3. vectorises sentences and the ledger's claims with TF-IDF over word and character n-grams
-   (:mod:`.vectors`), and with the fitted :mod:`.model` tags each sentence with a theme, the claim it
-   echoes (threshold calibrated on the curated ledger) and a stance;
+   (:mod:`.vectors`) - blended with sentence embeddings when the optional WordLlama embedder is
+   installed (:mod:`.embed`) - and with the fitted :mod:`.model` tags each sentence with a theme, the
+   claim it echoes (threshold calibrated on the curated ledger), a stance and a claim type (logistic
+   regression learned from the curated claims);
 4. writes ``data/candidates/<article_id>.csv`` (:mod:`.columns`, the one definition of its columns),
    running over the corpus with caches and a process pool (:mod:`.runner`). The fitted model is kept
    in ``data/derived/`` in a format that cannot execute code (:mod:`.store`); what it learns from is

@@ -13,6 +13,7 @@ from ..files import csv_text
 MACHINE_COLUMNS = [
     "candidate_id", "article_id", "sentence_start", "sentence_end", "quote", "is_quote",
     "actor_id", "actor_name_in_text", "attribution", "theme", "theme_score", "stance", "stance_score",
+    "claim_type", "claim_type_score",
     "echo_of", "echo_score", "echo_quote",
 ]
 #: Claim fields that ``shieldgap accept`` sets itself.

@@ -2,12 +2,17 @@
 
 Each sentence is matched to the ledger's claims by TF-IDF cosine over word and character n-grams
 (so reworded reports of the same statement still match); the best match is reported as the echoed
-canonical claim when it passes a threshold calibrated on the curated ledger itself. The theme comes
-from the themes' keywords plus similarity to each theme's claims; the stance from the nearest
-curated claims and the speaker's usual stance. The tuning numbers are the named constants below.
+canonical claim when it passes a threshold calibrated on the curated ledger itself. When the optional
+embedder is installed (:mod:`.embed`, WordLlama) the echo and stance similarity is blended with the
+embedding cosine; a claim of the sentence's own speaker gets a bonus. The theme comes from the themes'
+keywords plus similarity to each theme's claims; the stance from the nearest curated claims, the
+speaker's usual stance and a logistic regression learned from the curated claims (which also suggests
+the claim type). The tuning numbers are the named constants below; each was measured with
+``benchmarks/bench_suggest_quality.py``.
 """
 from __future__ import annotations
 
+import os
 import re
 
 from ..fields import OUTLET_ACTOR
@@ -23,6 +28,14 @@ WORD_NGRAMS = (1, 2)
 CHAR_NGRAMS = (3, 5)
 #: Weight of the word cosine in the combined similarity (the character cosine gets the rest).
 WORD_WEIGHT = 0.5
+#: Weight of the embedding cosine (when an embedder is installed) in the similarity; the lexical one gets the rest.
+#: Used for echoes and stance neighbours only (themes stay lexical: the blend made them worse). Off unless
+#: SHIELDGAP_EMBED_WEIGHT is set (0.5 measured best): it raises echo recall/precision but costs ~40 s on the
+#: 10,000-article scale benchmark (benchmarks/bench_scale.py).
+EMBED_WEIGHT = float(os.environ.get("SHIELDGAP_EMBED_WEIGHT", "0") or 0)
+#: Added to the similarity of a sentence to the claims of its own speaker (echo and stance neighbours), with
+#: embeddings only: lexical alone, 0.1 raised echo recall (51 -> 55 %) but cost echo precision (58 -> 51 %).
+SAME_SPEAKER_BONUS = 0.1
 #: Sentences whose best word cosine is below this get no character similarity (it would not pass).
 PREFILTER = 0.08
 #: Echo threshold used when the ledger has too few repeated claims to calibrate one.
@@ -43,6 +56,16 @@ MIN_STANCE_SIMILARITY = 0.1
 DEFAULT_STANCE = "context"
 #: Curated claims a speaker needs before their usual stance counts in the vote.
 MIN_SPEAKER_CLAIMS = 2
+#: Fields learned from the curated claims (logistic regression on the word TF-IDF), the claims needed first,
+#: and the inverse regularisation strength.
+LEARNED_FIELDS = ("theme", "stance", "claim_type")
+
+MIN_LEARNED_CLAIMS = 20
+LEARNED_C = 10.0
+#: Weight of the learned stance probability in the stance vote, and of the learned theme probability added
+#: to the keyword + similarity score of each theme.
+LEARNED_STANCE_WEIGHT = 1.0
+LEARNED_THEME_WEIGHT = 1.5
 #: Sentences shorter than this (in words) are never candidates.
 MIN_SENTENCE_WORDS = 5
 
@@ -73,7 +96,66 @@ class Model:
             st = [normalize(c.get("summary", "")) for c in self.claims]
             self.Wq, self.Ws = self.word.transform(qt).T.tocsr(), self.word.transform(st).T.tocsr()
             self.Cq = self.char.transform(qt).T.tocsr()
+        self._embed_claims()
         self.threshold, self.calibration = self._calibrate()
+        self.heads = self._fit_heads()
+
+    def _features(self, texts: list[str]):
+        import scipy.sparse as sp
+
+        norm = [normalize(t) for t in texts]
+        return sp.csr_matrix(self.word.transform(norm))
+
+    def _fit_heads(self) -> dict:
+        """Linear classifiers (theme, stance, claim type) learned from the curated claims' quotes and summaries;
+        the themes' keywords and descriptions are one more example of each theme (a prior for rare themes)."""
+        import numpy as np
+        from sklearn.linear_model import LogisticRegression
+
+        heads = {}
+        if self.n < MIN_LEARNED_CLAIMS:
+            return heads
+        texts = [_claim_text(c) for c in self.claims] + [c.get("summary", "") for c in self.claims]
+        for field in LEARNED_FIELDS:
+            X, y = list(texts), [c.get(field, "") for c in self.claims] * 2
+            if field == "theme":
+                for tid, t in self.themes.items():
+                    kws = t.get("keywords") if isinstance(t.get("keywords"), list) else []
+                    X.append(" ".join(map(str, kws)) + ". " + str(t.get("description") or ""))
+                    y.append(tid)
+            keep = [i for i, v in enumerate(y) if v and X[i].strip()]
+            if len({y[i] for i in keep}) < 2:
+                continue
+            clf = LogisticRegression(C=LEARNED_C, max_iter=2000).fit(self._features([X[i] for i in keep]),
+                                                                    [y[i] for i in keep])
+            heads[field] = ([str(c) for c in clf.classes_], clf.coef_.astype(np.float32),
+                            clf.intercept_.astype(np.float32))
+        return heads
+
+    def learned(self, field: str, X) -> tuple[list[str], object] | None:
+        """(classes, probabilities per row) of a learned head on feature rows ``X`` (None without the head)."""
+        import numpy as np
+
+        if field not in self.heads:
+            return None
+        classes, coef, intercept = self.heads[field]
+        z = np.asarray(X @ coef.T) + intercept
+        if len(classes) == 2:  # binary: one row of coefficients
+            z = np.hstack([-z, z])
+        z = np.exp(z - z.max(axis=1, keepdims=True))
+        return classes, z / z.sum(axis=1, keepdims=True)
+
+    def _embed_claims(self) -> None:
+        """Embeddings of the claims' quotes and summaries (None without an embedder)."""
+        from .embed import EMBEDDER, embed
+
+        self.Eq = self.Es = None
+        self.embedder = ""
+        if self.n and EMBED_WEIGHT > 0:
+            eq = embed([_claim_text(c) for c in self.claims])
+            if eq is not None:
+                self.Eq, self.Es = eq, embed([c.get("summary", "") or _claim_text(c) for c in self.claims])
+                self.embedder = EMBEDDER
 
     def _prepare(self, claims: list[dict], themes: dict[str, dict], actors: dict[str, dict]) -> None:
         """Everything derived from the reference tables without fitting (also run on a stored model)."""
@@ -98,6 +180,7 @@ class Model:
             canon = c.get("canonical_id") or c["claim_id"]
             self.canonical.append(canon if canon in by_id else c["claim_id"])
         self.theme_of = [c.get("theme", "") for c in claims]
+        self.actor_arr = __import__("numpy").array([c.get("actor_id", "") for c in claims] or [""])[:len(claims)]
         self.stance_of = [c.get("stance", "") for c in claims]
         self.by_id = by_id
         # the stance each speaker takes in the curated claims (used when they have enough of them)
@@ -109,8 +192,9 @@ class Model:
                             if sum(d.values()) >= MIN_SPEAKER_CLAIMS}
 
     # -- similarities
-    def similarity(self, sentences: list[str], prefilter: float = PREFILTER):
-        """(n_sentences x n_claims) combined similarity: weighted mean of word and character TF-IDF cosine."""
+    def similarity(self, sentences: list[str], prefilter: float = PREFILTER, semantic: bool = False):
+        """(n_sentences x n_claims) combined similarity: weighted mean of word and character TF-IDF cosine;
+        ``semantic``: blended with the embedding cosine when an embedder is on (echoes and stances)."""
         import numpy as np
 
         if not self.n or not sentences:
@@ -123,7 +207,19 @@ class Model:
         if len(keep):
             C = self.char.transform([norm[i] for i in keep])
             char[keep] = (C @ self.Cq).toarray()
-        return WORD_WEIGHT * word + (1 - WORD_WEIGHT) * char
+        lexical = WORD_WEIGHT * word + (1 - WORD_WEIGHT) * char
+        return self.semantic(lexical, sentences) if semantic else lexical
+
+    def semantic(self, lexical, sentences: list[str]):
+        """The lexical similarity blended with the embedding cosine (the lexical one alone without embedder)."""
+        import numpy as np
+
+        from .embed import embed
+
+        E = embed(sentences) if getattr(self, "Eq", None) is not None and len(sentences) else None
+        if E is None:
+            return lexical
+        return (1 - EMBED_WEIGHT) * lexical + EMBED_WEIGHT * np.maximum(E @ self.Eq.T, E @ self.Es.T)
 
     def _calibrate(self):
         """Echo threshold maximising F1 on the curated articles: each sentence carrying a curated claim
@@ -147,7 +243,7 @@ class Model:
                 aid_of.append(aid)
         if not rows:
             return DEFAULT_THRESHOLD, {"positives": 0, "note": "no curated articles"}
-        sims = self.similarity([r[0] for r in rows])
+        sims = self.similarity([r[0] for r in rows], semantic=True)
         canon = np.array(self.canonical)
         cases = []
         for i, (_, inside) in enumerate(rows):
@@ -188,6 +284,7 @@ class Model:
             per_article.append((aid, body, spans, len(all_sentences)))
             all_sentences += [body[s:e] for s, e in spans]
         sims = self.similarity(all_sentences)
+        esims = self.semantic(sims, all_sentences) if self.n else sims
         art_arr = np.array(self.claim_article) if self.n else np.array([])
         theme_idx = {t: np.array([j for j, th in enumerate(self.theme_of) if th == t], dtype=int)
                      for t in self.theme_ids}
@@ -196,12 +293,17 @@ class Model:
                 own = art_arr == aid
                 if own.any() and spans:
                     sims[offset:offset + len(spans), np.flatnonzero(own)] = -1.0
+                    esims[offset:offset + len(spans), np.flatnonzero(own)] = -1.0
         theme_sim = {t: (sims[:, idx].max(axis=1) if len(idx) else np.zeros(len(all_sentences)))
                      for t, idx in theme_idx.items()} if self.n and len(all_sentences) else {}
+        self._probs = {}
+        if self.heads and all_sentences:
+            X = self._features(all_sentences)
+            self._probs = {f: self.learned(f, X) for f in self.heads}
         out = {}
         for aid, body, spans, offset in per_article:
             own = art_arr == aid if self.n else np.zeros(0, dtype=bool)
-            out[aid] = self._rows(aid, body, spans, sims, offset, own, theme_sim)
+            out[aid] = self._rows(aid, body, spans, esims, offset, own, theme_sim)
         return out
 
     def _rows(self, aid, body, spans, sims, offset, own, theme_sim) -> list[dict]:
@@ -220,6 +322,9 @@ class Model:
             sim = sims[offset + n].copy() if self.n else np.zeros(0)
             if self.n:
                 sim[own] = -1.0
+                if spk is not None and spk.actor_id and SAME_SPEAKER_BONUS and self.Eq is not None:
+                    # the same speaker saying something similar is most likely the same claim
+                    sim = sim + SAME_SPEAKER_BONUS * (self.actor_arr == spk.actor_id)
             echo_of, echo_score, echo_quote = "", 0.0, ""
             if self.n:
                 j = int(sim.argmax())
@@ -230,7 +335,9 @@ class Model:
             theme, theme_score, kw_max = self._theme(text, theme_sim, offset + n)
             if echo_of:
                 theme = self.by_id[echo_of].get("theme", theme)
-            stance, stance_score = self._stance(sim, spk, is_quote)
+            stance, stance_score = self._stance(sim, spk, is_quote, self._prob("stance", offset + n))
+            types = self._prob("claim_type", offset + n)
+            claim_type = max(types, key=types.get) if types else ""
             if echo_of:
                 stance = self.by_id[echo_of].get("stance", stance)
             has_theme = kw_max > 0 or theme_score >= MIN_THEME_SCORE
@@ -249,10 +356,15 @@ class Model:
                 "quote": text, "is_quote": "true" if is_quote else "false",
                 "actor_id": actor_id, "actor_name_in_text": name, "attribution": attribution,
                 "theme": theme, "theme_score": f"{theme_score:.3f}", "stance": stance,
-                "stance_score": f"{stance_score:.2f}", "echo_of": echo_of, "echo_score": f"{echo_score:.3f}",
-                "echo_quote": echo_quote, **dict.fromkeys(ANALYST_COLUMNS, ""),
+                "stance_score": f"{stance_score:.2f}", "claim_type": claim_type,
+                "claim_type_score": f"{types[claim_type]:.2f}" if claim_type else "", "echo_of": echo_of,
+                "echo_score": f"{echo_score:.3f}", "echo_quote": echo_quote, **dict.fromkeys(ANALYST_COLUMNS, ""),
             })
         return rows
+
+    def _prob(self, field: str, i: int) -> dict[str, float]:
+        got = getattr(self, "_probs", {}).get(field)
+        return dict(zip(got[0], map(float, got[1][i]))) if got else {}
 
     def _theme(self, text: str, theme_sim: dict, i: int) -> tuple[str, float, int]:
         """(theme, score, most keyword hits of one theme): keywords plus similarity to each theme's claims."""
@@ -263,15 +375,17 @@ class Model:
                 for tid in self.keyword_themes[m]:
                     kw[tid] = kw.get(tid, 0) + 1
         kw_max = max(kw.values()) if kw else 0
+        learned = self._prob("theme", i)
         scores = {}
         for tid in self.theme_ids:
             st = float(theme_sim[tid][i]) if tid in theme_sim else 0.0
             kn = kw.get(tid, 0) / kw_max if kw_max else 0.0
-            scores[tid] = KEYWORD_WEIGHT * kn + SIMILARITY_WEIGHT * max(st, 0.0)
+            scores[tid] = KEYWORD_WEIGHT * kn + SIMILARITY_WEIGHT * max(st, 0.0) + \
+                LEARNED_THEME_WEIGHT * learned.get(tid, 0.0)
         theme = max(scores, key=scores.get) if scores else ""
         return theme, scores.get(theme, 0.0), kw_max
 
-    def _stance(self, sim, spk, is_quote: bool) -> tuple[str, float]:
+    def _stance(self, sim, spk, is_quote: bool, learned: dict | None = None) -> tuple[str, float]:
         """A vote of the nearest curated claims, plus the speaker's usual stance."""
         import numpy as np
 
@@ -287,6 +401,8 @@ class Model:
         speaker_id = spk.actor_id if (spk is not None and spk.actor_id) else ("" if is_quote else OUTLET_ACTOR)
         for st_name, share in self.actor_prior.get(speaker_id, {}).items():
             votes[st_name] = votes.get(st_name, 0.0) + share
+        for st_name, p in (learned or {}).items():
+            votes[st_name] = votes.get(st_name, 0.0) + LEARNED_STANCE_WEIGHT * p
         if votes:
             stance = max(votes, key=votes.get)
             stance_score = votes[stance] / sum(votes.values())

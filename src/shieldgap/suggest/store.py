@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .. import files
 from ..io_utils import atomic_write_bytes
-from .model import Model
+from .model import LEARNED_FIELDS, Model
 from .reference import VERSION, Reference
 from .vectors import FastTfidf
 
@@ -29,7 +29,7 @@ LEGACY_MODEL_FILE = "suggest_model.pkl"
 FORMAT = "shieldgap-suggest-model"
 _MATRICES = {"Wq": "word", "Ws": "word", "Cq": "char"}
 #: The claim fields a fitted model uses (stored column by column).
-CLAIM_FIELDS = ["claim_id", "article_id", "actor_id", "theme", "stance", "quote", "canonical_id"]
+CLAIM_FIELDS = ["claim_id", "article_id", "actor_id", "theme", "stance", "quote", "summary", "canonical_id"]
 
 
 class Invalid(ValueError):
@@ -56,7 +56,9 @@ def model_bytes(model: Model, fingerprint: str) -> bytes:
     manifest = {"format": FORMAT, "version": VERSION, "fingerprint": fingerprint, "threshold": model.threshold,
                 "calibration": model.calibration, "themes": themes, "actors": actors,
                 "claims": {f: [c.get(f, "") for c in model.claims] for f in CLAIM_FIELDS},
-                "word": model.word.state(), "char": model.char.state()}
+                "word": model.word.state(), "char": model.char.state(),
+                "heads": {f: {"classes": list(map(str, h[0]))} for f, h in model.heads.items()},
+                "embedder": model.embedder}
     mats = [getattr(model, name) for name in _MATRICES] if model.n else []
     manifest["matrices"] = {name: {"nnz": int(m.nnz), "shape": list(m.shape)} for name, m in zip(_MATRICES, mats)}
     raw_manifest = json.dumps(manifest, separators=(",", ":")).encode("utf-8")
@@ -66,6 +68,8 @@ def model_bytes(model: Model, fingerprint: str) -> bytes:
               "data": np.concatenate([m.data for m in mats] or [np.zeros(0)]).astype(np.float32),
               "indices": np.concatenate([m.indices for m in mats] or [np.zeros(0)]).astype(np.int32),
               "indptr": np.concatenate([m.indptr for m in mats] or [np.zeros(0)]).astype(np.int32)}
+    for f, (_classes, coef, intercept) in model.heads.items():  # the learned heads: plain float32 arrays
+        arrays[f"head_{f}_coef"], arrays[f"head_{f}_intercept"] = coef.astype(np.float32), intercept.astype(np.float32)
     buf = io.BytesIO()
     np.savez(buf, **arrays)
     return buf.getvalue()
@@ -179,4 +183,30 @@ def parse(raw: bytes, fingerprint: str) -> Model:
             setattr(model, name, matrix)
     model.threshold = float(m["threshold"])
     model.calibration = m.get("calibration") if isinstance(m.get("calibration"), dict) else {}
+    model.heads = _heads(arrays, m.get("heads"), model.word.n_features)
+    model._embed_claims()  # optional embeddings are recomputed (milliseconds), never stored
+    if model.embedder != m.get("embedder"):
+        raise Invalid("calibrated with another embedder")  # installed or removed since: fit again
     return model
+
+
+def _heads(arrays: dict, specs, n_word: int) -> dict:
+    """The learned heads (classes, coefficients, intercepts), each checked (names, shapes, finite values)."""
+    import numpy as np
+
+    if specs is None:
+        return {}
+    if not isinstance(specs, dict) or not set(specs) <= set(LEARNED_FIELDS):
+        raise Invalid("bad heads")
+    out = {}
+    for f, spec in specs.items():
+        classes = spec.get("classes") if isinstance(spec, dict) else None
+        coef, intercept = arrays.get(f"head_{f}_coef"), arrays.get(f"head_{f}_intercept")
+        if not isinstance(classes, list) or len(classes) < 2 or not all(isinstance(c, str) for c in classes):
+            raise Invalid(f"head {f}: bad classes")
+        rows = 1 if len(classes) == 2 else len(classes)
+        for arr, shape in ((coef, (rows, n_word)), (intercept, (rows,))):
+            if arr is None or arr.dtype != np.float32 or arr.shape != shape or not np.isfinite(arr).all():
+                raise Invalid(f"head {f}: bad arrays")
+        out[f] = (classes, coef, intercept)
+    return out
