@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
 LAB_VENV := .venv-lab
-EXTRAS := pdf,ingest,test
+EXTRAS := pdf,ingest,embed,test
 OUT ?= reports
 FORMAT ?= html,pdf
 

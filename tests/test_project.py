@@ -23,6 +23,9 @@ def test_environment_yml_matches_pyproject():
         py |= {_name(r) for r in extra}
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     conda = {_name(d) for d in env["dependencies"] if isinstance(d, str)} - {"python", "pip"}
+    # packages only on PyPI are listed under the environment's pip section
+    pip = next((d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d), [])
+    conda |= {_name(d) for d in pip if not d.startswith("-")}
     assert py == conda, f"only in pyproject: {py - conda}; only in environment.yml: {conda - py}"
 
 
