@@ -145,16 +145,31 @@ def argument_chains(a: Analysis, theme: str) -> list[tuple]:
     return chains, g
 
 
+def _first_sentence(text: str) -> str:
+    """An analyst note's first sentence (the box shows whole sentences, never a cut one; the note is in full
+    in Appendix D)."""
+    import re
+
+    m = re.match(r"(.+?[.;])(\s|$)", " ".join(str(text).split()))
+    return m.group(1) if m else " ".join(str(text).split())
+
+
 def _label(node, g, relation=None) -> str:
-    """The node's text wrapped at whole words (a word longer than a line keeps its line; the box's font shrinks)."""
+    """The node's text wrapped at whole words (a word longer than a line keeps its line; the box's font shrinks):
+    a claim's one-sentence summary, or an analyst note's first sentence."""
     d = g.nodes[node]
     head = f"[{relation}] " if relation else ""
-    label = head + f"{d.get('claim', node)}  " + ("ANALYST NOTE: " if d["kind"] == "note" else "") + d["text"]
-    return textwrap.fill(textwrap.shorten(label, 140, placeholder="…"), WRAP, break_long_words=False,
-                         break_on_hyphens=False)
+    text = _first_sentence(d["text"]) if d["kind"] == "note" else d["text"]
+    label = head + f"{d.get('claim', node)}  " + ("ANALYST NOTE: " if d["kind"] == "note" else "") + text
+    return textwrap.fill(label, WRAP, break_long_words=False, break_on_hyphens=False)
 
 
 BOX_W = 0.92  # box width in data units (the axes span 3.1 units across the figure width)
+LINE_H, BOX_PAD = 1.08, 1.6  # a wrapped line's height and a box's padding, in data units
+
+
+def _box_height(label: str) -> float:
+    return LINE_H * (label.count("\n") + 1) + BOX_PAD
 
 
 def _box(ax, x, y, node, g, relation=None):
@@ -163,7 +178,7 @@ def _box(ax, x, y, node, g, relation=None):
 
     d = g.nodes[node]
     label = _label(node, g, relation)
-    h = 0.95 * (label.count("\n") + 1) + 1.5
+    h = _box_height(label)
     face = "#fff6d5" if d["kind"] == "note" else STANCE_FILLS[d["stance"]]
     ax.add_patch(FancyBboxPatch((x, y - h / 2), BOX_W, h, boxstyle="round,pad=0,rounding_size=0.25", fc=face,
                                 ec=STANCE_COLORS[d["stance"]], lw=1.0, ls="--" if d["kind"] == "note" else "-",
@@ -193,8 +208,7 @@ def argument_map(a: Analysis, theme: str | None = None):
         ax.axis("off")
         ax.text(0, 0.5, "No explanation of the gap among the selected claims of this theme.", fontsize=8)
         return fig
-    lines = [max(0.95 * (_label(n, g, "undercuts").count("\n") + 1) + 1.5 for n in (r[0], r[1], r[3]) if n)
-             for r in rows]
+    lines = [max(_box_height(_label(n, g, "undercuts")) for n in (r[0], r[1], r[3]) if n) for r in rows]
     gap = 1.0
     units = sum(lines) + gap * len(lines) + 2.0
     fig, ax = plt.subplots(figsize=(WIDTH, 0.125 * units + 0.2))
