@@ -84,5 +84,6 @@ lab: install ## JupyterLab at the project root (NOTEBOOK=explore|curate; separat
 	  notebooks/$(or $(NOTEBOOK),explore).ipynb
 
 clean: ## Remove the virtual environments and generated files (never the curated data)
-	rm -rf $(VENV) $(LAB_VENV) node_modules data/derived reports/*.html reports/*.pdf reports/*.ipynb reports/ledger.json \
+	rm -rf $(VENV) $(LAB_VENV) node_modules .cache data/derived reports/*.html reports/*.pdf reports/*.ipynb reports/ledger.json \
+	  reports/manifest.json reports/ledger-claims.csv reports/.shieldgap.lock \
 	  reports/ledger.argdown reports/ledger.aif.json reports/ledger.graphml reports/claimreview.jsonld
