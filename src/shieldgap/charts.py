@@ -83,24 +83,25 @@ def claims_by_theme(a: Analysis):
 
 @styled
 def coverage(a: Analysis):
-    """Themes (rows) by article (columns): how many claims each article contributes to each theme."""
+    """Articles (rows, in date order) by theme (columns): how many claims each article contributes to each
+    theme. Articles are rows so that forty of them stay legible, each labelled with its outlet and date."""
     labels = _theme_labels(a)
     arts = a.ledger.articles
-    table = a.claims.groupby(["theme", "article_id"]).size().unstack(fill_value=0)
-    cols = [i for i in a.articles.index if i in table.columns]
-    rows = [t for t in a.themes.index if t in table.index]
+    table = a.claims.groupby(["article_id", "theme"]).size().unstack(fill_value=0)
+    rows = [i for i in a.articles.index if i in table.index]
+    cols = [t for t in a.themes.index if t in table.columns]
     table = table.reindex(index=rows, columns=cols, fill_value=0)
-    names = [textwrap.fill(arts.at[i, "outlet"], 18) + f"\n{arts.at[i, 'published'].date()}\n"
-             + textwrap.fill(arts.at[i, "outlet_type"].replace("_", " "), 14) for i in cols]
+    names = [f"{textwrap.shorten(str(arts.at[i, 'outlet']), 34, placeholder='…')}, "
+             f"{arts.at[i, 'published'].date()}" for i in rows]
     vals = table.to_numpy()
-    fig, ax = plt.subplots(figsize=(WIDTH, 0.36 * len(rows) + 1.6))
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.21 * len(rows) + 1.4))
     ax.imshow(vals, cmap="Blues", aspect="auto", vmin=0, vmax=max(1, vals.max()))
     for (i, j), v in np.ndenumerate(vals):
         if v:
-            ax.text(j, i, str(v), ha="center", va="center", fontsize=8,
+            ax.text(j, i, str(v), ha="center", va="center", fontsize=7,
                     color="white" if v > vals.max() / 2 else "black")
-    ax.set_yticks(range(len(rows)), [labels.get(t, t) for t in rows])
-    ax.set_xticks(range(len(cols)), names, fontsize=7)
+    ax.set_yticks(range(len(rows)), names, fontsize=7)
+    ax.set_xticks(range(len(cols)), [textwrap.fill(str(labels.get(t, t)), 11) for t in cols], fontsize=6.5)
     ax.xaxis.tick_top()
     ax.grid(False)
     for sp in ax.spines.values():
