@@ -11,6 +11,7 @@ def run(ledger, **overrides):
     return analysis.analyse(ledger, validate(overrides))
 
 
+@pytest.mark.slow
 def test_weights_change_the_ranking(ledger):
     base = analysis.ranked_explanations(run(ledger))
     top_theme = base.iloc[0]["theme"]
@@ -28,6 +29,7 @@ def test_theme_filter(ledger):
     assert list(a.balance.index) == ["geography"]
 
 
+@pytest.mark.slow
 def test_outlet_type_exclusion_and_dates(ledger):
     a = run(ledger, exclude_outlet_types=["state_controlled_media"])
     assert "rt-zelensky-interception-coalition" not in set(a.claims["article_id"])
@@ -41,6 +43,7 @@ def test_min_strength(ledger):
     assert a.claims["strength"].min() >= 4
 
 
+@pytest.mark.slow
 def test_analyst_notes_switch_changes_scores(ledger):
     with_notes = run(ledger)
     without = run(ledger, include_analyst_notes=False)
@@ -74,6 +77,7 @@ def test_a_reason_counts_once_however_often_it_is_restated(ledger):
     assert r["score"] == pytest.approx(r["weight"] * r["e"])
 
 
+@pytest.mark.slow
 def test_cross_theme_answers_count_against_the_reason_they_answer(ledger):
     a = run(ledger)
     geo = a.reasons[a.reasons["theme"] == "geography"]
@@ -89,6 +93,7 @@ def test_cross_theme_answers_count_against_the_reason_they_answer(ledger):
             assert a.claims.at[best, "e"] < a.claims.at[best, "force"]
 
 
+@pytest.mark.slow
 def test_robustness_runs_all_four_tests_from_the_parameters(ledger):
     a = run(ledger)
     res = a.robustness
@@ -99,6 +104,7 @@ def test_robustness_runs_all_four_tests_from_the_parameters(ledger):
     assert set(res.drop_article) <= set(a.articles.index)
 
 
+@pytest.mark.slow
 def test_seed_makes_robustness_and_band_reproducible(ledger):
     s1 = run(ledger, seed=1)
     s2 = run(ledger, seed=1)

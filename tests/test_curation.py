@@ -19,6 +19,8 @@ from shieldgap.paths import data_paths, notebooks_dir
 
 from .conftest import DATA
 
+pytestmark = pytest.mark.slow  # each test fits or loads a suggestion model (seconds)
+
 #: A small new article like the one in issue 10: a Kirby quote, a sentence ending "said an expert", Zelenskyy.
 NEW_ARTICLE = """Washington rules out shooting down Russian missiles over Ukraine
 

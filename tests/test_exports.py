@@ -56,6 +56,7 @@ def _relation_counts(ledger) -> collections.Counter:
     return collections.Counter(ledger.relations["relation"])
 
 
+@pytest.mark.slow
 def test_registry_and_cli_write_every_format(exported):
     assert list(FORMATS) == ["json", "argdown", "aif", "graphml", "claimreview"]
     assert all(text.endswith("\n") and not text.endswith("\n\n") for text in exported.values())
@@ -137,6 +138,7 @@ def test_argdown_escaping_round_trips(tmp_path):
         assert member["data"] == payload
 
 
+@pytest.mark.slow
 def test_argdown_read_by_argdown_cli(ledger, exported, tmp_path):
     from shieldgap.fields import STANCES
 
@@ -179,6 +181,7 @@ def test_argdown_read_by_argdown_cli(ledger, exported, tmp_path):
     assert sorted(r["id"] for r in in_data) == sorted(relations["relation_id"])
 
 
+@pytest.mark.slow
 def test_argdown_selection(ledger, tmp_path):
     c = ledger.claims
     want = set(c.loc[c["theme"].isin(["geography", "escalation_risk"]) & (c["strength"] >= 4), "canonical_id"])

@@ -13,6 +13,7 @@ def report():
     return Report({})
 
 
+@pytest.mark.slow
 def test_every_figure_has_a_finding_and_a_table(report):
     for chart, theme in report.figures.numbers:
         fig = report.figures.get(chart, theme)

@@ -14,6 +14,8 @@ from shieldgap.ledger import load_ledger
 from shieldgap.newmaterial import echoes, load_candidates, recurrence, theme_profile, uncurated_articles
 from shieldgap.paths import data_paths
 
+pytestmark = pytest.mark.slow  # each test fits or loads a suggestion model (seconds)
+
 MILLER = "miller-entirely-different-relationship"
 STATE = "state-dept-entirely-different-relationship"
 

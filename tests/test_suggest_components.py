@@ -12,6 +12,8 @@ from shieldgap.suggest.speakers import ActorMatcher, attribute, find_speaker
 
 from .conftest import DATA
 
+pytestmark = pytest.mark.slow  # each test fits or loads a suggestion model (seconds)
+
 KIRBY = '"Shooting down Russian missiles over Ukraine, that would mean direct war with Russia," said John Kirby.'
 
 

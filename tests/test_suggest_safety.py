@@ -29,6 +29,8 @@ from shieldgap.suggest import CACHE_FILE, MODEL_FILE, VERSION, store
 from .conftest import tree_hash
 from .test_suggest import NEW_ARTICLE, _mark, add_new_article, candidates, curated_tree, find
 
+pytestmark = pytest.mark.slow  # each test fits or loads a suggestion model (seconds)
+
 KIRBY = "We are not going to be in direct armed conflict"
 
 
