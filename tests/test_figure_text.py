@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from shieldgap.report import Report, present
+from shieldgap.report import Report
+from shieldgap.templating import present
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +26,7 @@ def test_every_figure_has_a_finding_and_a_table(report):
 
 
 def test_timeline_shows_every_event_and_marks_reported_dates(report):
-    from shieldgap.charts import timeline_points
+    from shieldgap.figuredata import timeline_points
 
     ev, st = timeline_points(report.a)
     events = report.ledger.events

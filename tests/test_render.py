@@ -126,8 +126,8 @@ def test_presentation_slips_are_gone(default_render, ledger):
 def test_statement_dates_are_kept_apart_from_publication_dates(ledger):
     from shieldgap import analysis
     from shieldgap.params import validate
-    from shieldgap.report import present
     from shieldgap.sections import Sections, text
+    from shieldgap.templating import present
 
     s = Sections(analysis.analyse(ledger, validate({})))
     arts = ledger.articles
@@ -144,7 +144,7 @@ def test_statement_dates_are_kept_apart_from_publication_dates(ledger):
     html = present("theme", theme={"id": "t", "number": "1", "label": "", "question": "", "description": "",
                                    "balance": {"empty": True}, "reasons": [], "has_map": False, "map": None,
                                    "context": [], "n_context": 0}).html
-    from shieldgap.report import environment
+    from shieldgap.templating import environment
 
     when = environment().get_template("_macros.html.j2").module.when(quote.source)
     assert str(when).startswith("reported on") and "said" not in str(when)
@@ -298,8 +298,8 @@ def test_every_vocabulary_value_has_a_label():
 def test_templates_escape_every_value():
     import datetime as dt
 
-    from shieldgap.report import present
     from shieldgap.sections import Note, Outlet, Quote, Reference, Source
+    from shieldgap.templating import present
 
     bad = '<script>alert("x")</script>'
     html = present("header", title=bad, n_claims=1, n_articles=1, first=dt.date(2024, 1, 1), last=dt.date(2024, 1, 2),

@@ -72,10 +72,11 @@ def appearances(claims: pd.DataFrame) -> dict[str, list[str]]:
     return {c: members[k] for c, k in zip(claims["claim_id"], claims["canonical_id"])}
 
 
-def graph(claims: pd.DataFrame, notes: pd.DataFrame, rel: pd.DataFrame) -> tuple[list[str], scoring.Graph]:
-    """The argument graph over claims and notes; an answer to one appearance answers all its appearances."""
+def graph(claims: pd.DataFrame, notes: pd.DataFrame, rel: pd.DataFrame,
+          same: dict[str, list[str]]) -> tuple[list[str], scoring.Graph]:
+    """The argument graph over claims and notes; an answer to one appearance answers all its appearances
+    (``same``: :func:`appearances`)."""
     items = list(claims["claim_id"]) + list(notes["note_id"])
-    same = appearances(claims)
     attacks = [(s, t2, r, q) for s, t, r, q in zip(rel["source_id"], rel["target_id"], rel["relation"], rel["strength"])
                for t2 in same.get(t, [t])]
     return items, scoring.Graph.build(items, attacks)
@@ -119,19 +120,22 @@ def theme_balance(reasons: pd.DataFrame, weights: pd.Series, draws: np.ndarray) 
                         ).set_index("theme", drop=False).rename_axis(None)
 
 
-def _strongest(rel: pd.DataFrame, targets, exclude=()) -> pd.Series | None:
-    att = rel[rel["target_id"].isin(set(targets)) & rel["relation"].isin(ATTACKS)
-              & ~rel["source_id"].isin(set(exclude))]
-    if att.empty:
-        return None
-    return att.sort_values(["impact", "strength", "relation_id"], ascending=[False, False, True]).iloc[0]
+def strongest_first(rel: pd.DataFrame) -> pd.DataFrame:
+    """The attacks among ``rel``, strongest first (impact, then strength, then id)."""
+    att = rel[rel["relation"].isin(ATTACKS)]
+    return att.sort_values(["impact", "strength", "relation_id"], ascending=[False, False, True])
+
+
+def _strongest(att: pd.DataFrame, targets, exclude=()) -> pd.Series | None:
+    """The strongest of the attacks ``att`` (sorted by :func:`strongest_first`) on ``targets``."""
+    att = att[att["target_id"].isin(set(targets)) & ~att["source_id"].isin(set(exclude))]
+    return None if att.empty else att.iloc[0]
 
 
 def answers_to(a: Analysis, reason_id: str) -> pd.DataFrame:
     """Every attack on any member of a reason, from any theme, strongest first."""
-    members = set(a.reasons.at[reason_id, "members"])
-    att = a.relations[a.relations["target_id"].isin(members) & a.relations["relation"].isin(ATTACKS)]
-    return att.sort_values(["impact", "strength", "relation_id"], ascending=[False, False, True])
+    att = strongest_first(a.relations)
+    return att[att["target_id"].isin(set(a.reasons.at[reason_id, "members"]))]
 
 
 def robustness_inputs(claims, notes, items, g, support, relevance, reasons, weights) -> robustness.Inputs:
@@ -162,7 +166,8 @@ def analyse(ledger: Ledger, p: dict) -> Analysis:
     claims["said"] = said.notna()
     claims["date"] = said.fillna(pd.to_datetime(claims["article_id"].map(articles["published"])))
     # score
-    items, g = graph(claims, notes, rel)
+    same = appearances(claims)
+    items, g = graph(claims, notes, rel, same)
     support = np.array(list(claims["strength"]) + list(notes["strength"]), dtype=float)
     relevance = np.array(list(claims["relevance"]) + [scoring.NOTE_RELEVANCE] * len(notes), dtype=float)
     f = scoring.force(support, relevance)
@@ -187,12 +192,13 @@ def analyse(ledger: Ledger, p: dict) -> Analysis:
     draws = weights.to_numpy(dtype=float)[None, :] * np.exp(spread * rng.standard_normal((n_samples, len(weights))))
     bal = theme_balance(reasons, weights, draws)
     a = Analysis(p, ledger, arts, claims, notes, rel, themes.assign(weight=weights), reasons, bal)
-    for rid in reasons.index:
-        ans = _strongest(rel, reasons.at[rid, "members"])
+    att = strongest_first(rel)
+    for rid, members in reasons["members"].items():
+        ans = _strongest(att, members)
         reply = None
         if ans is not None:
             src = ans["source_id"]
-            reply = _strongest(rel, appearances(claims).get(src, [src]), exclude=reasons.at[rid, "members"])
+            reply = _strongest(att, same.get(src, [src]), exclude=members)
         a.answers[rid] = (ans, reply)
     a.inputs = robustness_inputs(claims, notes, items, g, support, relevance, reasons, weights)
     a.robustness = robustness.run(a.inputs, n_samples, spread, int(p["seed"]))

@@ -10,6 +10,7 @@ import io
 import platform
 from datetime import UTC, datetime
 from importlib import metadata
+from urllib.parse import urlsplit
 
 from . import analysis, labels, scoring
 from .fields import RELATION_TYPES, RELEVANCE_RUBRIC, STANCES, STRENGTH_RUBRIC
@@ -68,18 +69,19 @@ def new_material(s: Sections) -> dict:
 
 def sources(s: Sections) -> dict:
     """Appendix A: every article of the ledger, selected or not, and the events they report."""
-    counts = s.ledger.claims["article_id"].value_counts()
+    counts = s.ledger.claims["article_id"].value_counts()  # every curated claim, selected or not
     ev = s.ledger.events
     return {"events": [{"id": eid, "date": day(r["date"]), "approx": r["date_precision"] != "day",
                         "kind": r["kind"], "title": text(r["title"]), "reference": reference(r),
                         "background": r["kind"] in analysis.BACKGROUND_EVENTS}
                        for eid, r in ev.sort_values("date").iterrows()],
             "articles": [
-        {"id": aid, "title": text(r["title"]), "url": text(r.get("url")), "selected": aid in s.a.articles.index,
-         "outlet": s.outlet(aid), "published": day(r["published"]), "date_precision": text(r["date_precision"]),
+        {**s.article_facts(aid, r),
+         "id": aid, "title": text(r["title"]), "url": text(r.get("url")), "selected": aid in s.a.articles.index,
+         "date_precision": text(r["date_precision"]), "host": urlsplit(text(r.get("url"))).hostname or "",
          "date_basis": text(r["date_basis"]), "date_evidence": text(r["date_evidence"]),
          "outlet_basis": text(r["outlet_basis"]), "claims": int(counts.get(aid, 0)), "curated": bool(r["curated"])}
-        for aid, r in s.ledger.articles.iterrows()]}
+        for aid, r in s.ledger.articles.to_dict("index").items()]}
 
 
 def problems(s: Sections) -> dict:
@@ -130,11 +132,12 @@ CLAIMS_CSV = ("claim_id", "reason_id", "canonical_id", "theme", "stance", "speak
               "date", "date_is", "support", "relevance", "force", "standing", "in_words", "refuted", "quote", "summary")
 
 
-def claims_csv(a: analysis.Analysis) -> str:
-    """The full claims ledger of the selection with its scores, as CSV text (the report's annex)."""
-    s = Sections(a)
+def claims_csv(a: analysis.Analysis, s: Sections | None = None) -> str:
+    """The full claims ledger of the selection with its scores, as CSV text (the report's annex); ``s``: the
+    report's :class:`Sections` of ``a``, if it has them."""
+    s = s or Sections(a)
     rows = []
-    for cid, c in a.claims.iterrows():
+    for cid, c in a.claims.to_dict("index").items():
         src = s.source(c)
         rows.append({"claim_id": cid, "reason_id": text(c["reason_id"]), "canonical_id": c["canonical_id"],
                      "theme": c["theme"], "stance": c["stance"], "speaker": src.speaker, "outlet": src.outlet.name,

@@ -18,6 +18,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from .analysis import Analysis  # noqa: E402
+from .figuredata import argument_chains, timeline_points  # noqa: E402
 from .labels import RELATION_COLORS, RELATION_STYLES, STANCE_COLORS, STANCE_FILLS  # noqa: E402
 from .labels import STANCES as STANCE_LABELS  # noqa: E402
 
@@ -110,40 +111,6 @@ def coverage(a: Analysis):
 
 
 WRAP = 27  # characters per line in an argument-map box
-
-
-def argument_graph(a: Analysis):
-    """networkx DiGraph of the selected arguments: nodes are claims and analyst notes, an edge runs from
-    an answer to the claim it answers, with the attack's impact (as computed by the analysis)."""
-    import networkx as nx
-
-    g = nx.DiGraph()
-    for cid, c in a.claims.iterrows():
-        g.add_node(cid, kind="claim", stance=c["stance"], theme=c["theme"], e=float(c["e"]), text=c["summary"],
-                   claim=c["claim_id"])  # the claim shown: its own id, which may differ from the canonical one
-    for nid, n in a.notes.iterrows():
-        g.add_node(nid, kind="note", stance=n["stance"], theme=n["theme"], e=float(n["e"]), text=n["text"])
-    for r in a.relations.itertuples():
-        g.add_edge(r.source_id, r.target_id, relation=r.relation, impact=float(r.impact), strength=int(r.strength))
-    return g
-
-
-def argument_chains(a: Analysis, theme: str) -> list[tuple]:
-    """Per explaining reason of ``theme`` (strongest first): (its best claim, answer, edge, reply, edge) or Nones.
-
-    The answer and the reply are the analysis' (``Analysis.answers``): the strongest attack on any statement
-    of the reason, from any theme, and the strongest attack on that answer."""
-    g = a.__dict__.get("_graph")
-    if g is None:
-        g = a.__dict__["_graph"] = argument_graph(a)
-    rs = a.reasons[(a.reasons["theme"] == theme) & (a.reasons["stance"] == "explains_gap")]
-    chains = []
-    for rid, r in rs.sort_values("score", ascending=False, kind="stable").iterrows():
-        ans, rep = a.answers.get(rid, (None, None))
-        edge = lambda x: {"relation": x["relation"], "impact": float(x["impact"]), "strength": int(x["strength"])}  # noqa: E731
-        chains.append((r["best"], ans["source_id"] if ans is not None else None, edge(ans) if ans is not None else None,
-                       rep["source_id"] if rep is not None else None, edge(rep) if rep is not None else None))
-    return chains, g
 
 
 def _first_sentence(text: str) -> str:
@@ -242,21 +209,6 @@ EVENT_MARKERS = {"invasion": "X", "attack": "X", "incursion": "X", "briefing": "
 #: Marker of a statement's stance on the timeline (shape and colour both carry it).
 STANCE_MARKERS = {"explains_gap": "^", "challenges_gap": "v", "context": "o"}
 TIMELINE_GAP = 45  # days without an event or statement that break the time axis
-
-
-def timeline_points(a: Analysis) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The timeline's events (date, id, kind, title) and statements (date, speaker, stance, dated, ids):
-    one statement per speaker, day, stance and dating; ``dated`` is False where only the article's date is
-    known (drawn hollow, "reported on"). The outlets' own voice is left out."""
-    ev = a.ledger.events.assign(date=lambda d: pd.to_datetime(d["date"]))[["date", "event_id", "kind", "title"]]
-    c = a.claims[a.claims["actor_id"] != "@outlet"].copy()
-    names = a.ledger.actors["name"].to_dict()
-    c["speaker"] = [names.get(x, x) for x in c["actor_id"]]
-    c["dated"] = c["said_on"].map(lambda v: isinstance(v, str) and bool(v.strip()) or hasattr(v, "year"))
-    c["date"] = pd.to_datetime(c["date"]).dt.normalize()
-    st = (c.groupby(["speaker", "date", "stance", "dated"], sort=False)["claim_id"].agg(lambda x: " ".join(sorted(x)))
-          .reset_index().rename(columns={"claim_id": "ids"}).sort_values(["date", "speaker"]))
-    return ev.sort_values(["date", "event_id"]).reset_index(drop=True), st.reset_index(drop=True)
 
 
 def _segments(dates: pd.Series) -> list[tuple[pd.Timestamp, pd.Timestamp]]:

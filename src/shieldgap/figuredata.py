@@ -1,5 +1,6 @@
-"""What each figure shows, in words and numbers: the text alternative stating its finding and the data table
-a reader can open under it, both computed from the same analysis the chart is drawn from.
+"""What each figure shows, in words and numbers: the points the charts of :mod:`shieldgap.charts` draw
+(:func:`timeline_points`, :func:`argument_chains`), and the text alternative stating each figure's finding
+with the data table a reader can open under it, all computed from the same analysis.
 
 :func:`describe` returns a :class:`FigureData` for one chart of :mod:`shieldgap.charts`; the figure
 template shows ``alt`` as the image's text alternative and ``headers``/``rows`` as a table.
@@ -18,6 +19,55 @@ class FigureData:
     alt: str
     headers: tuple[str, ...]
     rows: tuple[tuple, ...]
+
+
+def timeline_points(a) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The timeline's events (date, id, kind, title) and statements (date, speaker, stance, dated, ids):
+    one statement per speaker, day, stance and dating; ``dated`` is False where only the article's date is
+    known (drawn hollow, "reported on"). The outlets' own voice is left out."""
+    ev = a.ledger.events.assign(date=lambda d: pd.to_datetime(d["date"]))[["date", "event_id", "kind", "title"]]
+    c = a.claims[a.claims["actor_id"] != "@outlet"].copy()
+    names = a.ledger.actors["name"].to_dict()
+    c["speaker"] = [names.get(x, x) for x in c["actor_id"]]
+    c["dated"] = c["said_on"].map(lambda v: isinstance(v, str) and bool(v.strip()) or hasattr(v, "year"))
+    c["date"] = pd.to_datetime(c["date"]).dt.normalize()
+    st = (c.groupby(["speaker", "date", "stance", "dated"], sort=False)["claim_id"].agg(lambda x: " ".join(sorted(x)))
+          .reset_index().rename(columns={"claim_id": "ids"}).sort_values(["date", "speaker"]))
+    return ev.sort_values(["date", "event_id"]).reset_index(drop=True), st.reset_index(drop=True)
+
+
+def argument_graph(a):
+    """networkx DiGraph of the selected arguments: nodes are claims and analyst notes, an edge runs from
+    an answer to the claim it answers, with the attack's impact (as computed by the analysis)."""
+    import networkx as nx
+
+    g = nx.DiGraph()
+    for cid, c in a.claims.to_dict("index").items():
+        g.add_node(cid, kind="claim", stance=c["stance"], theme=c["theme"], e=float(c["e"]), text=c["summary"],
+                   claim=c["claim_id"])  # the claim shown: its own id, which may differ from the canonical one
+    for nid, n in a.notes.to_dict("index").items():
+        g.add_node(nid, kind="note", stance=n["stance"], theme=n["theme"], e=float(n["e"]), text=n["text"])
+    for r in a.relations.itertuples():
+        g.add_edge(r.source_id, r.target_id, relation=r.relation, impact=float(r.impact), strength=int(r.strength))
+    return g
+
+
+def argument_chains(a, theme: str) -> list[tuple]:
+    """Per explaining reason of ``theme`` (strongest first): (its best claim, answer, edge, reply, edge) or Nones.
+
+    The answer and the reply are the analysis' (``Analysis.answers``): the strongest attack on any statement
+    of the reason, from any theme, and the strongest attack on that answer."""
+    g = a.__dict__.get("_graph")
+    if g is None:
+        g = a.__dict__["_graph"] = argument_graph(a)
+    rs = a.reasons[(a.reasons["theme"] == theme) & (a.reasons["stance"] == "explains_gap")]
+    chains = []
+    for rid, r in rs.sort_values("score", ascending=False, kind="stable").iterrows():
+        ans, rep = a.answers.get(rid, (None, None))
+        edge = lambda x: {"relation": x["relation"], "impact": float(x["impact"]), "strength": int(x["strength"])}  # noqa: E731
+        chains.append((r["best"], ans["source_id"] if ans is not None else None, edge(ans) if ans is not None else None,
+                       rep["source_id"] if rep is not None else None, edge(rep) if rep is not None else None))
+    return chains, g
 
 
 def _labels(a) -> dict:
@@ -66,8 +116,6 @@ def coverage(a) -> FigureData:
 
 
 def timeline(a) -> FigureData:
-    from .charts import timeline_points
-
     ev, st = timeline_points(a)
     rows = [(f"{e.date:%Y-%m-%d}", "event", e.kind, f"{e.event_id} {e.title}") for e in ev.itertuples()]
     rows += [(f"{s.date:%Y-%m-%d}", s.speaker, STANCE_LABELS[s.stance] + ("" if s.dated else " (reported on)"),
@@ -86,8 +134,6 @@ def timeline(a) -> FigureData:
 
 
 def argument_map(a, theme: str) -> FigureData:
-    from .charts import argument_chains
-
     chains, g = argument_chains(a, theme)
     label = _labels(a).get(theme, theme)
 

@@ -103,7 +103,10 @@ class Figures:
     def _cached_svg(self, chart: str, theme: str | None) -> bytes:
         from .io_utils import atomic_write_bytes
         from .paths import cache_dir
+        from .report_cache import enabled
 
+        if not enabled():
+            return draw_svg(self.analysis, chart, theme)
         folder = cache_dir() / "figures"
         path = folder / f"{self._cache_key(chart, theme)}.svg"
         try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -173,8 +174,9 @@ class Ledger:
     def article_body(self, article_id: str) -> str:
         return self.articles.loc[article_id, "body"]
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
+        """SHA-256 of the curated files (:func:`data_fingerprint`), read once per loaded ledger."""
         return data_fingerprint(self.paths)
 
 

@@ -18,6 +18,7 @@ import shutil
 import tempfile
 import time
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 from .io_utils import default_mode
@@ -53,13 +54,36 @@ def execute(parameters: dict, notebook: Path):
 
 
 def to_html(nb, title: str) -> str:
-    from nbconvert import HTMLExporter
-
     nb.metadata["title"] = title
-    exporter = HTMLExporter(extra_template_basedirs=[str(templates_dir())], template_name="shieldgap",
-                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    exporter = _exporter_class()(extra_template_basedirs=[str(templates_dir())], template_name="shieldgap",
+                                 exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     html, _ = exporter.from_notebook_node(nb)
     return html
+
+
+@lru_cache(maxsize=1)
+def _exporter_class():
+    """nbconvert's HTMLExporter without its last step, which parses the whole page again with BeautifulSoup
+    (a third of the conversion's time for the report) only to give images without a text alternative a
+    placeholder one and to make every cell's output a tab stop. The report's figures carry their own text
+    alternative, and its scrollable regions are tab stops of their own (templates/report); a tab stop on every
+    section would only lengthen a keyboard reader's way through the page. Everything else is nbconvert's."""
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    class ReportExporter(HTMLExporter):
+        def from_notebook_node(self, nb, resources=None, **kw):
+            lang = nb.metadata.get("language_info", {})
+            self.register_filter("highlight_code", self.filters.get("highlight_code", Highlight2HTML(
+                pygments_lexer=lang.get("pygments_lexer", lang.get("name")), parent=self)))
+            resources = self._init_resources(resources)
+            self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    return ReportExporter
 
 
 def take_attachments(nb) -> dict:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from . import analysis, appendices, changes, comparison
@@ -21,40 +20,7 @@ from .figures import ARGUMENT_MAP, Figures
 from .ledger import load_ledger
 from .params import validate
 from .sections import Sections
-
-
-class Html:
-    """A displayable HTML fragment (Jupyter calls ``_repr_html_``)."""
-
-    def __init__(self, html: str):
-        self.html = html
-
-    def _repr_html_(self) -> str:
-        return self.html
-
-    def __html__(self) -> str:  # shown as it is inside another template
-        return self.html
-
-    def __str__(self) -> str:
-        return self.html
-
-
-@lru_cache(maxsize=1)
-def environment():
-    """The Jinja2 environment of the report's templates (escaping every value they show)."""
-    import jinja2
-
-    from .paths import templates_dir
-
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(templates_dir() / "report"),
-                              autoescape=jinja2.select_autoescape(["html.j2", "html"], default=True),
-                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                              finalize=lambda value: "" if value is None else value)
-
-
-def present(section: str, **values) -> Html:
-    """``values`` rendered by ``templates/report/<section>.html.j2``."""
-    return Html(environment().get_template(f"{section}.html.j2").render(**values))
+from .templating import Html, present  # noqa: F401 - Html: part of this module's interface
 
 
 @dataclass(frozen=True)
@@ -208,19 +174,29 @@ class Report:
                           | set(self.a.reasons["reason_id"]) | set(self.ledger.analyst_notes.index))
         return self._section("changes", "changes", **values)
 
-    def footer(self) -> Html:
-        """The reproducibility footer. It also hands the render two files to save beside the report, as outputs
-        that no page shows: the manifest (shieldgap.changes) and the claims annex (appendices.claims_csv)."""
-        from IPython.display import display
-
+    def attachments(self) -> dict:
+        """The two files the render saves beside the report, as outputs no page shows: the manifest
+        (shieldgap.changes) and the claims annex (appendices.claims_csv), by their MIME types."""
         from .render import ANNEX_MIME, MANIFEST_MIME
 
-        display({MANIFEST_MIME: changes.manifest(self.a), ANNEX_MIME: appendices.claims_csv(self.a)}, raw=True)
+        return {MANIFEST_MIME: changes.manifest(self.a), ANNEX_MIME: appendices.claims_csv(self.a, self.sections)}
+
+    def footer_values(self) -> dict:
+        """The footer's values but the render time and duration (appendices.footer)."""
+        values = appendices.footer(self.sections, 0.0)
+        return {k: v for k, v in values.items() if k not in ("rendered", "elapsed")}
+
+    def footer(self) -> Html:
+        """The reproducibility footer. It also hands the render the :meth:`attachments` to save."""
+        from IPython.display import display
+
+        display(self.attachments(), raw=True)
         return present("footer", **appendices.footer(self.sections, time.perf_counter() - self.started))
 
 
-def build(namespace: dict) -> Report:
-    """The report for the parameters found in ``namespace`` (the notebook's globals)."""
-    from .params import spec
+def build(namespace: dict):
+    """The report for the parameters found in ``namespace`` (the notebook's globals), its cells replayed when a
+    render with the same inputs recorded them (:func:`shieldgap.report_cache.build`)."""
+    from .report_cache import build as cached
 
-    return Report({k: namespace[k] for k in spec() if k in namespace})
+    return cached(namespace)

@@ -105,6 +105,16 @@ class Sections:
         # The themes whose section shows an argument map (those with an explaining reason), in document order.
         explained = set(a.reasons.loc[a.reasons["stance"] == "explains_gap", "theme"])
         self.map_themes = [t for t in a.themes.index if t in explained]
+        # Row lookups as dicts: the sections read a few fields of hundreds of rows, which pandas' .loc makes slow.
+        led = self.ledger
+        self._articles = led.articles.to_dict("index")
+        self._claims = led.claims.to_dict("index")
+        self._notes = led.analyst_notes.to_dict("index")
+        self._actors = led.actors["name"].to_dict()
+        self._e = {**a.claims["e"].to_dict(), **a.notes["e"].to_dict()}
+        self._on: dict[str, list[dict]] = {}  # target id -> the relations on it, in the ledger's order
+        for x in a.relations.to_dict("records"):
+            self._on.setdefault(x["target_id"], []).append(x)
         fc = self.ledger.fact_checks
         self.checks = {}
         for fid, r in fc.iterrows():
@@ -114,19 +124,18 @@ class Sections:
     # ------------------------------------------------------------------ shared pieces
     def actor_name(self, actor_id: str, article_id: str | None = None) -> str:
         if actor_id == "@outlet":
-            outlet = self.ledger.articles.at[article_id, "outlet"] if article_id else "the outlet"
+            outlet = self._articles[article_id]["outlet"] if article_id else "the outlet"
             return f"{outlet} (outlet's own voice)"
-        actors = self.ledger.actors
-        return actors.at[actor_id, "name"] if actor_id in actors.index else actor_id
+        return self._actors.get(actor_id, actor_id)
 
     def outlet(self, article_id: str) -> Outlet:
-        art = self.ledger.articles.loc[article_id]
+        art = self._articles[article_id]
         t = art["outlet_type"]
         return Outlet(text(art["outlet"]), t, labels.OUTLET_TYPES.get(t, t))
 
     def source(self, c) -> Source:
         """Speaker, date and outlet of a claim row: said on its ``said_on``, else reported on the article's date."""
-        art = self.ledger.articles.loc[c["article_id"]]
+        art = self._articles[c["article_id"]]
         said = text(c.get("said_on"))
         if said:
             return Source(self.actor_name(c["actor_id"], c["article_id"]), day(said), False,
@@ -137,20 +146,16 @@ class Sections:
     def item(self, item_id: str) -> Quote | Note:
         """A claim's quote, or an analyst note (whose text the notes appendix prints)."""
         if item_id.startswith("N"):
-            n = self.ledger.analyst_notes.loc[item_id]
+            n = self._notes[item_id]
             return Note(item_id, text(n["text"]), reference(n))
-        c = self.ledger.claims.loc[item_id]
+        c = self._claims[item_id]
         return Quote(item_id, text(c["quote"]), self.source(c))
 
     def e_of(self, item_id: str) -> float:
-        a = self.a
-        if item_id in a.claims.index:
-            return float(a.claims.at[item_id, "e"])
-        return float(a.notes.at[item_id, "e"]) if item_id in a.notes.index else 0.0
+        return float(self._e.get(item_id, 0.0))
 
     def theme_of(self, item_id: str) -> str:
-        led = self.ledger
-        return led.analyst_notes.at[item_id, "theme"] if item_id.startswith("N") else led.claims.at[item_id, "theme"]
+        return (self._notes if item_id.startswith("N") else self._claims)[item_id]["theme"]
 
     def answer(self, r, theme: str | None = None) -> dict | None:
         """A relation row shown as an answer: who answers, how, why, and how well the answer stands."""
@@ -162,8 +167,8 @@ class Sections:
         return {"id": r["relation_id"], "source_id": src, "is_note": src.startswith("N"), "relation": r["relation"],
                 "target_id": r["target_id"], "explanation": text(r["explanation"]).rstrip("."),
                 "strength": int(r["strength"]), "words": scoring.in_words(e), "item": self.item(src),
-                "speaker": "" if src.startswith("N") else self.actor_name(self.ledger.claims.at[src, "actor_id"],
-                                                                          self.ledger.claims.at[src, "article_id"]),
+                "speaker": "" if src.startswith("N") else self.actor_name(self._claims[src]["actor_id"],
+                                                                          self._claims[src]["article_id"]),
                 "theme": self.theme_labels.get(src_theme, src_theme),
                 "other_theme": theme is not None and src_theme != theme}
 
@@ -280,16 +285,7 @@ class Sections:
 
         shared = [event(e) for e in sorted(reported, key=lambda e: ev.at[e, "date"])
                   if ev.at[e, "kind"] in analysis.SHARED_EVENTS and len(covered[e]) >= 2]
-        counts = a.claims["article_id"].value_counts()
-        said = a.claims[a.claims["said"]].groupby("article_id")["date"].min()
-        rows = []
-        for aid, r in arts.iterrows():
-            covers = [e for e in (r["covers"] if isinstance(r["covers"], list) else []) if e in ev.index]
-            dates = [said[aid]] if aid in said.index else []  # the earliest statement it quotes
-            rows.append({"id": aid, "outlet": self.outlet(aid), "published": day(r["published"]),
-                         "approx": r["date_precision"] != "day", "compilation": bool(r["compilation"]),
-                         "covers": covers, "claims": int(counts.get(aid, 0)),
-                         "earliest": day(min(dates)) if dates else None})
+        rows = [self.article_facts(aid, r) for aid, r in arts.to_dict("index").items()]
         return {"n_articles": len(arts), "n_outlets": arts["outlet"].nunique(), "n_events": len(reported),
                 "n_briefings": sum(ev.at[e, "kind"] in analysis.SHARED_EVENTS for e in reported),
                 "background": [event(e) for e in sorted(background, key=lambda e: ev.at[e, "date"])],
@@ -298,6 +294,20 @@ class Sections:
                 "n_challenges": int((a.reasons["stance"] == "challenges_gap").sum()),
                 "n_explain_claims": int((a.claims["stance"] == "explains_gap").sum()),
                 "n_challenge_claims": int((a.claims["stance"] == "challenges_gap").sum())}
+
+    def article_facts(self, aid: str, r: dict) -> dict:
+        """One article (``r``: its ledger row) as the source base and Appendix A show it: outlet, date, the events
+        it reports, whether it is a compilation and the earliest statement it quotes, its selected claims."""
+        a, ev = self.a, self.ledger.events
+        if not hasattr(self, "_said_first"):
+            self._claim_counts = a.claims["article_id"].value_counts().to_dict()
+            self._said_first = a.claims[a.claims["said"]].groupby("article_id")["date"].min().to_dict()
+        covers = [e for e in (r["covers"] if isinstance(r["covers"], list) else []) if e in ev.index]
+        earliest = self._said_first.get(aid)  # the earliest statement it quotes
+        return {"id": aid, "outlet": self.outlet(aid), "published": day(r["published"]),
+                "approx": r["date_precision"] != "day", "compilation": bool(r["compilation"]),
+                "covers": covers, "claims": int(self._claim_counts.get(aid, 0)),
+                "earliest": day(earliest) if earliest is not None else None}
 
     def themes(self) -> list[dict]:
         return [self.theme(theme, k) for k, theme in enumerate(self.a.themes.index, start=1)]
@@ -324,7 +334,7 @@ class Sections:
                         "cross": cross},
             "reasons": reasons,
             "has_map": theme in self.map_themes,
-            "context": [] if self.brief else [self._context_row(cid, r) for cid, r in ctx.iterrows()],
+            "context": [] if self.brief else [self._context_row(cid, r) for cid, r in ctx.to_dict("index").items()],
             "n_context": len(ctx),
         }
 
@@ -335,27 +345,46 @@ class Sections:
         rest = [{"id": cid, "source": self.source(m), "refuted": bool(m["refuted"]),
                  "same_as": None if m["canonical_id"] == cid else m["canonical_id"],
                  "checks": self.checks.get(cid, [])}
-                for cid, m in members.iterrows() if cid != r["best"]]
-        rels = a.relations[a.relations["target_id"].isin(r["members"])]
-        rels = rels.sort_values(["impact", "strength", "relation_id"], ascending=[False, False, True])
-        answers = [self.answer(x, theme) for _, x in rels.iterrows()]
+                for cid, m in members.to_dict("index").items() if cid != r["best"]]
+        rels = [x for m in r["members"] for x in self._on.get(m, [])]
+        rels.sort(key=lambda x: (-x["impact"], -x["strength"], x["relation_id"]))
+        answers = [self.answer(x, theme) for x in rels]
         if self.brief:
             answers = [x for x in answers if x["relation"] in ATTACKS][:3]
-        groups: dict = {}
-        for m in rest:  # compact: one entry per speaker, outlet and date
-            src = m["source"]
-            groups.setdefault((src.speaker, src.outlet.name, src.date, src.said, src.approx), []).append(m)
-        grouped = [{"speaker": k[0], "outlet": k[1], "date": k[2], "said": k[3], "approx": k[4], "claims": v}
-                   for k, v in groups.items()]
-        return {**self.reason(rid, theme), "restatements": grouped, "answers": answers}
+        block = self.reason(rid, theme)
+        strongest = block["answer"]["id"] if block["answer"] else None
+        return {**block, "restatements": _by_speaker(rest), "answers": answers,
+                "others": _by_answer([x for x in answers if x["id"] != strongest]),
+                "strongest_listed": strongest in {x["id"] for x in answers}}
 
     def _context_row(self, cid: str, c) -> dict:
-        rels = self.a.relations[self.a.relations["target_id"] == cid]
+        rels = self._on.get(cid, [])
         checks = self.checks.get(cid, [])
         return {"id": cid, "summary": text(c["summary"]), "source": self.source(c), "outlet": text(c["outlet"]),
-                "checks": checks, "noted": bool(checks) or not rels.empty,
+                "checks": checks, "noted": bool(checks) or bool(rels),
                 "answers": [{"id": x["relation_id"], "source_id": x["source_id"], "relation": x["relation"]}
-                            for _, x in rels.iterrows()]}
+                            for x in rels]}
+
+
+def _by_speaker(rest: list[dict]) -> list[dict]:
+    """Restatements (dicts with ``id`` and ``source``) grouped by speaker, first statement first: how often,
+    in how many outlets, over which dates."""
+    groups: dict[str, list[dict]] = {}
+    for m in sorted(rest, key=lambda m: (m["source"].date, _id_order(m["id"]))):
+        groups.setdefault(m["source"].speaker, []).append(m)
+    return [{"speaker": speaker, "claims": ms, "n": len(ms), "n_outlets": len({m["source"].outlet.name for m in ms}),
+             "first": ms[0]["source"].date, "last": ms[-1]["source"].date,
+             "outlet": ms[0]["source"].outlet.name} for speaker, ms in groups.items()]
+
+
+def _by_answer(answers: list[dict]) -> list[dict]:
+    """Answers (:meth:`Sections.answer` dicts, strongest first) grouped by who answers and how: one entry per
+    source and relation, listing the statements it answers."""
+    groups: dict[tuple, dict] = {}
+    for x in answers:
+        g = groups.setdefault((x["source_id"], x["relation"]), {**x, "targets": []})
+        g["targets"].append({"id": x["id"], "target_id": x["target_id"], "explanation": x["explanation"]})
+    return list(groups.values())
 
 
 def _id_order(item_id: str) -> tuple:

@@ -1,0 +1,182 @@
+"""A render repeated with the same inputs replays the report's cells instead of computing them again.
+
+Each cell of notebooks/report.ipynb (and brief.ipynb) shows one HTML fragment of
+:class:`shieldgap.report.Report`; with the same inputs it shows the same fragment. :func:`build`, the
+notebooks' first call, keys the render by everything the cells read:
+
+- every file of the data directory, by content (the curated ledger, the articles, suggested candidates);
+- the parameters as given, and the content of the previous manifest (the "what changed" section);
+- shieldgap's own code and templates, and the versions of the libraries that compute and draw.
+
+It looks the key up in the project's ``.cache/report/`` (never in a data folder, which may come from
+someone else). On a hit, :class:`Cells` replays each cell's fragment from that JSON record without
+importing pandas or loading the ledger; on a miss it computes the :class:`~shieldgap.report.Report` as
+before, records each fragment it shows, and writes the record (atomically) when the footer - the last
+cell - is shown. The footer's render time and duration are always the present run's. A record that
+cannot be read, or that is not one this program wrote for this key, is a miss; ``SHIELDGAP_CACHE=off``
+turns the cache (and the figure cache) off.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .templating import Html, present
+
+FORMAT = "shieldgap-report-cells/1"
+KEEP = 40  # records kept in .cache/report/, newest first
+#: The Report methods a notebook cell shows (each returns an Html fragment); the footer is :meth:`Cells.footer`.
+CELLS = ("header", "summary", "source_base", "comparison", "intro", "figure", "themes_sections", "new_material",
+         "changes", "appendix_sources", "appendix_problems", "appendix_method", "appendix_notes")
+#: Libraries whose version can change what a cell shows.
+LIBRARIES = ("pandas", "numpy", "matplotlib", "networkx", "jinja2", "pandera")
+MAX_FILE = 64 * 1024 * 1024  # a data file larger than this is keyed by size and time, not content
+
+
+def enabled() -> bool:
+    """False when ``SHIELDGAP_CACHE`` is ``off`` (or ``0``/``no``): every render then computes everything."""
+    return os.environ.get("SHIELDGAP_CACHE", "").strip().lower() not in ("off", "0", "no", "false")
+
+
+def _tree(h, root: Path, skip=("__pycache__",)) -> None:
+    """Feed every regular file under ``root`` (path and content) to ``h``, in a stable order."""
+    if not root.is_dir():
+        h.update(b"<missing>" + str(root).encode())
+        return
+    for path in sorted(root.rglob("*")):
+        if any(part in skip for part in path.parts) or path.is_symlink() or not path.is_file():
+            continue
+        st = path.stat()
+        h.update(str(path.relative_to(root)).encode() + b"\0")
+        h.update(path.read_bytes() if st.st_size <= MAX_FILE else f"{st.st_size}:{st.st_mtime_ns}".encode())
+        h.update(b"\0")
+
+
+def key(params: dict) -> str:
+    """The key of a render with ``params`` (as given to the notebook): see the module docstring."""
+    from importlib import metadata
+
+    from . import __version__
+    from .paths import data_paths
+
+    h = hashlib.sha256(FORMAT.encode())
+    h.update(json.dumps(params, sort_keys=True, default=repr).encode())
+    _tree(h, data_paths(params.get("data_dir") or None).data)
+    previous = params.get("previous_manifest")
+    if previous and Path(previous).is_file():
+        h.update(Path(previous).read_bytes())
+    _tree(h, Path(__file__).resolve().parent)  # the package: code and templates
+    for lib in LIBRARIES:
+        try:
+            h.update(f"{lib} {metadata.version(lib)}".encode())
+        except metadata.PackageNotFoundError:
+            h.update(lib.encode())
+    h.update(__version__.encode())
+    return h.hexdigest()
+
+
+def _folder() -> Path:
+    from .paths import cache_dir
+
+    return cache_dir() / "report"
+
+
+def load(k: str) -> dict | None:
+    """The record written for key ``k``, or None (absent, unreadable, or not this program's)."""
+    try:
+        rec = json.loads((_folder() / f"{k}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    ok = (isinstance(rec, dict) and rec.get("format") == FORMAT and rec.get("key") == k
+          and isinstance(rec.get("cells"), dict) and all(isinstance(v, str) for v in rec["cells"].values())
+          and isinstance(rec.get("footer"), dict))
+    return rec if ok else None
+
+
+def save(k: str, cells: dict, footer: dict) -> None:
+    """Write the record for ``k`` (atomically; a failure only costs the next render its replay)."""
+    from .io_utils import atomic_write_bytes
+
+    folder = _folder()
+    data = json.dumps({"format": FORMAT, "key": k, "cells": cells, "footer": footer}, default=str).encode()
+    try:
+        atomic_write_bytes(folder / f"{k}.json", data, fsync=False)
+        for stale in sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime)[:-KEEP]:
+            stale.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def _cell_key(name: str, args: tuple, kwargs: dict) -> str:
+    return f"{name}{json.dumps([list(args), kwargs], sort_keys=True, default=repr)}"
+
+
+class Cells:
+    """What the notebook's cells call (``R.summary()``, ``R.figure("balance")``, ``R.footer()``…): each fragment
+    replayed from ``record`` when it holds it, else computed by the :class:`~shieldgap.report.Report` (made on
+    first need) and recorded. Any other attribute is the Report's."""
+
+    def __init__(self, params: dict, k: str | None, record: dict | None):
+        self.started = time.perf_counter()
+        self.params, self.key = params, k
+        self._record = record or {"cells": {}, "footer": None}
+        self._shown: dict[str, str] = {}
+        self._report = None
+
+    @property
+    def report(self):
+        """The computed report (loads the ledger and runs the analysis on first use)."""
+        if self._report is None:
+            from .report import Report
+
+            self._report = Report(self.params)
+        return self._report
+
+    @property
+    def replayed(self) -> bool:
+        return self._report is None
+
+    def __getattr__(self, name: str):
+        if name not in CELLS:
+            return getattr(self.report, name)
+
+        def cell(*args, **kwargs) -> Html:
+            ck = _cell_key(name, args, kwargs)
+            html = self._record["cells"].get(ck)
+            if html is None:
+                html = getattr(self.report, name)(*args, **kwargs).html
+            self._shown[ck] = html
+            return Html(html)
+
+        cell.__name__ = name
+        return cell
+
+    def footer(self) -> Html:
+        """The reproducibility footer (its render time and duration this run's), after handing the render the
+        manifest and the claims annex (see :meth:`shieldgap.report.Report.footer`)."""
+        from IPython.display import display
+
+        stored = self._record.get("footer")
+        if stored is None:
+            stored = {"attachments": self.report.attachments(), "values": self.report.footer_values()}
+        display(stored["attachments"], raw=True)
+        html = present("footer", **stored["values"], rendered=datetime.now(UTC),
+                       elapsed=time.perf_counter() - self.started)
+        if self._report is not None and self.key:
+            save(self.key, self._shown, stored)
+        return html
+
+
+def build(namespace: dict) -> Cells:
+    """The report for the parameters found in ``namespace`` (the notebook's globals)."""
+    from .params import spec
+
+    params = {k: namespace[k] for k in spec() if k in namespace}
+    if not enabled():
+        return Cells(params, None, None)
+    k = key(params)
+    return Cells(params, k, load(k))
