@@ -222,3 +222,151 @@ def test_report_stylesheet_is_scoped_to_the_report():
     selectors = [s.strip() for group in re.findall(r"([^{}]+)\{", css) if not group.strip().startswith("@")
                  for s in group.split(",")]
     assert selectors and [s for s in selectors if not s.startswith(".sg-report")] == []
+
+
+# ---------------------------------------------------------------------- live updates (explore_cache, live_charts)
+def _change_weight(x, ledger):
+    x.weight["escalation_risk"].value = 2.7
+
+
+def _toggle_theme(x, ledger):
+    x.theme_included["geography"].value = False
+
+
+def _exclude_outlet(x, ledger):
+    x.exclude_outlets.value = (sorted(set(ledger.articles["outlet"]))[0],)
+
+
+def _date(x, ledger):
+    x.date_from.value = dt.date(2024, 4, 1)
+
+
+def _min_strength(x, ledger):
+    x.min_strength.value = 3
+
+
+def _notes(x, ledger):
+    x.include_analyst_notes.value = False
+
+
+def _spread(x, ledger):
+    x.extra["weight_spread"].value = 1.2
+
+
+CHANGES = [_change_weight, _toggle_theme, _exclude_outlet, _date, _min_strength, _notes, _spread]
+
+
+def _same_as_fresh_report(x, ledger):
+    """The explorer's views and numbers are those of a fresh Report with the same overrides."""
+    import pandas as pd
+
+    from shieldgap.figuredata import describe
+    from shieldgap.report import Report
+
+    assert x.error is None
+    fresh = Report(x.current_params(), ledger=ledger)
+    assert x.header_html == fresh.header().html
+    assert x.summary_html == fresh.summary().html
+    for name in ("reasons", "balance", "themes"):
+        pd.testing.assert_frame_equal(getattr(x.analysis, name), getattr(fresh.a, name), check_exact=True)
+    got, want = x.analysis.robustness, fresh.a.robustness
+    for field in ("leader", "top", "weights", "ratings", "leader_weights", "leader_ratings", "top_weights",
+                  "top_ratings", "drop_article", "drop_outlet", "n_articles", "n_outlets", "samples"):
+        assert getattr(got, field) == getattr(want, field), field
+    for chart in ("balance", "claims_by_theme"):
+        assert describe(x.analysis, chart) == describe(fresh.a, chart)
+        data = describe(fresh.a, chart)
+        html = getattr(x, f"{chart}_html")
+        assert f'id="fig-{chart}"' in html and str(escape(data.alt)) in html  # the report's caption, alt and table
+        assert all(str(escape(str(v))) in html for row in data.rows for v in row)
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=lambda f: f.__name__.strip("_"))
+def test_a_cached_update_equals_a_fresh_report(x, ledger, change):
+    change(x, ledger)  # a selection the explorer may or may not have kept
+    _same_as_fresh_report(x, ledger)
+    x.reports._kept.clear()
+    x.reset()
+    change(x, ledger)  # scored afresh
+    assert x.reports.last == "analysed" or change is _change_weight or change is _spread
+    _same_as_fresh_report(x, ledger)
+    x.reset()
+    change(x, ledger)  # a kept selection: re-weighed or kept, never scored again
+    assert x.reports.last in ("reweighed", "kept")
+    _same_as_fresh_report(x, ledger)
+
+
+def test_a_weight_change_only_reweighs(x):
+    claims_chart = x.claims_by_theme_html
+    x.weight["geography"].value = 3.3
+    assert x.reports.last == "reweighed" and x.error is None
+    assert x.claims_by_theme_html is claims_chart  # the claims did not change: neither does their chart
+    assert "ms (re-weighed)" in x.status.value
+
+
+def test_live_charts_show_the_numbers_of_the_report_charts(x, ledger):
+    """The live SVG charts draw the bars the report's matplotlib charts draw, in the same order."""
+    import matplotlib.pyplot as plt
+
+    from shieldgap import charts, live_charts
+    from shieldgap.labels import STANCE_COLORS
+
+    x.weight["escalation_risk"].value = 0.4
+    a = x.analysis
+    labels = ledger.themes["label"].to_dict()
+
+    fig = charts.balance(a)
+    rows = live_charts.balance_rows(a)
+    assert [p.get_width() for p in fig.axes[0].patches] == rows["balance"].tolist()
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == [labels[t] for t in rows.index]
+    svg = live_charts.balance_svg(a)
+    for theme, v in rows["balance"].items():
+        assert f"<title>{escape(labels[theme])}: {v:+.1f}</title>" in svg
+    plt.close(fig)
+
+    fig = charts.claims_by_theme(a)
+    counts = live_charts.claims_rows(a)
+    assert [p.get_width() for p in fig.axes[0].patches] == [v for s in STANCE_COLORS for v in counts[s]]
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == [labels[t] for t in counts.index]
+    plt.close(fig)
+    svg = live_charts.claims_by_theme_svg(a)
+    segments = re.findall(r'fill="(?:white|black)">(\d+)</text>', svg)
+    top_first = counts.iloc[::-1]
+    assert segments == [str(v) for _, r in top_first.iterrows() for v in r if v]
+
+
+def test_every_control_has_an_accessible_name(x, ledger):
+    """ipywidgets names an input, select or checkbox by its description, but not a slider's handle: each weight has
+    a number field named after its theme, linked to its slider, and the minimum strength is a select."""
+    import ipywidgets as w
+
+    names = []
+    for theme, slider in x.weight.items():
+        field = x.weight_field[theme]
+        label = ledger.themes.at[theme, "label"]
+        assert isinstance(field, w.BoundedFloatText) and field.description_allow_html
+        assert re.sub(r"<[^>]+>", "", field.description) == f"{label} weight"
+        names.append(field.description)
+        slider.value = 2.2
+        assert field.value == 2.2 and x.current_params()["theme_weights"][theme] == 2.2
+        field.value = 1.0  # typing a weight moves the slider and updates the views
+        assert slider.value == 1.0 and x.error is None
+        x.theme_included[theme].value = False
+        assert slider.disabled and field.disabled
+        x.theme_included[theme].value = True
+    assert len(set(names)) == len(names)
+    assert isinstance(x.min_strength, w.Dropdown) and x.min_strength.description
+    for widget in x._controls:
+        if not isinstance(widget, w.FloatSlider):
+            assert widget.description, widget
+
+
+def test_views_sit_beside_the_controls_on_a_wide_screen(x):
+    """The results take the room left beside the 600 px of controls (a flex basis of 0, not their content's
+    width, which a paragraph on one line makes wider than any screen) and wrap below them on a narrow one."""
+    row = x.ui.children[1]
+    left, right = row.children
+    assert row.layout.flex_flow == "row wrap"
+    assert left.layout.width == "600px" and left.layout.flex == "0 0 auto"
+    assert right.layout.flex == "1 1 0%" and right.layout.min_width == "420px"
+    assert x.tabs in right.children

@@ -33,12 +33,18 @@ def model():
     ("The allies could protect Ukraine's skies if they wanted to, but they are afraid of Moscow, said an expert.",
      "an expert"),
     ("Israel would never allow that, a Senate aide told reporters.", "a Senate aide"),
-    ('"It is about deterrence," said a senior U.S. official.', "a senior U.S. official"),
     ('"Russia is armed with nuclear weapons and Iran isn\'t," said Jane Researcher.', "Jane Researcher"),
 ])
 def test_unnamed_or_unknown_speakers_are_not_matched_to_a_known_actor(matcher, sentence, name):
     spk = find_speaker(sentence, matcher, None, set())
     assert spk is not None and spk.actor_id == "" and spk.name == name
+
+
+def test_an_unnamed_official_of_a_country_is_the_registry_group_of_its_unnamed_officials(matcher):
+    """The registry keeps a group actor for unnamed U.S. officials: a described official of that country is it,
+    shown with the article's own description."""
+    spk = find_speaker('"It is about deterrence," said a senior U.S. official.', matcher, None, set())
+    assert spk is not None and spk.actor_id == "us-officials-unnamed" and spk.name == "a senior U.S. official"
 
 
 def test_the_spokesperson_is_an_actor_only_where_the_article_names_them(matcher):

@@ -3,9 +3,11 @@
 :class:`Explorer` loads the ledger once and builds one control per report parameter from
 :func:`shieldgap.params.spec` — the report notebook's parameters cell, the single definition of the
 parameters and their defaults — and from the ledger (theme ids, outlet types, outlets, article dates).
-On every change it builds :class:`shieldgap.report.Report` with the current overrides and shows the
-same sections the report shows: the header, the executive summary, the balance and claims-by-theme
-charts and the theme-by-theme claims tables. Nothing is scored, filtered or drawn here.
+On every change it shows, for the current overrides, the same sections the report shows: the header, the
+executive summary, the balance and claims-by-theme charts and the theme-by-theme claims tables. The report
+comes from :class:`shieldgap.explore_cache.LiveReports`, which scores a selection of the ledger once and
+only re-weighs it when a weight changes; the two charts are drawn as SVG by :mod:`shieldgap.live_charts`
+(the claims by theme only when the selection changes). Nothing is scored, filtered or drawn here.
 
 "Render this view" writes a report with the current settings through :func:`shieldgap.render.render`,
 the path of ``shieldgap render``.
@@ -23,7 +25,8 @@ from html import escape
 
 import ipywidgets as w
 
-from . import analysis
+from . import analysis, live_charts
+from .explore_cache import LiveReports, selection_key
 from .explore_render import RenderView
 from .fields import OUTLET_TYPES, STRENGTH_RUBRIC
 from .labels import OUTLET_TYPES as OUTLET_TYPE_LABELS
@@ -45,12 +48,13 @@ def _html_output(html: str, text: str = "") -> tuple:
              "metadata": {}},)
 
 
-def report_css() -> str:
+def report_css(name: str = "shieldgap/report.css") -> str:
     """The stylesheet of the report's content, as it is: every rule is scoped under ``.sg-report``, the
-    class of the explorer's views (the page-level rules of the rendered report are in page.css)."""
+    class of the explorer's views (the page-level rules of the rendered report are in page.css). With
+    ``name="explore/explore.css"``, the explorer's own rules, scoped under ``.sg-explore``."""
     from .paths import templates_dir
 
-    return (templates_dir() / "shieldgap" / "report.css").read_text(encoding="utf-8")
+    return (templates_dir() / name).read_text(encoding="utf-8")
 
 
 class Explorer(RenderView):
@@ -66,6 +70,8 @@ class Explorer(RenderView):
         from .ledger import load_ledger
 
         self.ledger = ledger if ledger is not None else load_ledger()
+        self.reports = LiveReports(self.ledger)
+        self._claims_key: str | None = None  # the selection the claims-by-theme chart shows
         self.spec = spec()
         self.defaults = {name: s["default"] for name, s in self.spec.items()}
         self.report = None
@@ -94,24 +100,30 @@ class Explorer(RenderView):
         style = {"description_width": "initial"}
         self._controls: list[w.Widget] = []
 
-        # Themes: a checkbox (filter) and a weight slider per theme of the ledger.
+        # Themes: a checkbox (filter) and a weight per theme of the ledger: a slider to drag and, linked to it, a
+        # number field named after the theme (a slider's handle gets no accessible name from ipywidgets).
         default_themes = set(d.get("themes") or led.themes.index)
         base = analysis.theme_weights(led.themes, d)  # unlisted themes weigh what the analysis says
         self._implicit_weight = analysis.theme_weights(led.themes, {})
         self.theme_included: dict[str, w.Checkbox] = {}
         self.weight: dict[str, w.FloatSlider] = {}
+        self.weight_field: dict[str, w.BoundedFloatText] = {}
         for theme, t in led.themes.iterrows():
-            self.theme_included[theme] = w.Checkbox(value=theme in default_themes, description=str(t["label"]),
-                                                    indent=False, tooltip=str(t["question"]),
-                                                    layout=w.Layout(width="260px"))
-            self.weight[theme] = w.FloatSlider(value=float(base[theme]), min=0.0,
-                                               max=max(WEIGHT_MAX, float(base[theme])), step=0.1,
-                                               continuous_update=False, readout_format=".1f",
-                                               description="weight", tooltip=self._help("theme_weights"),
-                                               layout=w.Layout(width="300px"))
-            self.weight[theme].disabled = not self.theme_included[theme].value
+            label, top = str(t["label"]), max(WEIGHT_MAX, float(base[theme]))
+            self.theme_included[theme] = w.Checkbox(value=theme in default_themes, description=label, indent=False,
+                                                    tooltip=str(t["question"]), layout=w.Layout(width="250px"))
+            self.weight[theme] = w.FloatSlider(value=float(base[theme]), min=0.0, max=top, step=0.1, readout=False,
+                                               continuous_update=False, tooltip=self._help("theme_weights"),
+                                               layout=w.Layout(width="170px"))
+            self.weight_field[theme] = w.BoundedFloatText(
+                value=float(base[theme]), min=0.0, max=top, step=0.1, description_allow_html=True,
+                description=f'<span class="sg-visually-hidden">{escape(label)} </span>weight', style=style,
+                tooltip=self._help("theme_weights"), layout=w.Layout(width="140px"))
+            w.link((self.weight[theme], "value"), (self.weight_field[theme], "value"))
+            self.weight[theme].disabled = self.weight_field[theme].disabled = not self.theme_included[theme].value
             self.theme_included[theme].observe(
-                lambda change, slider=self.weight[theme]: setattr(slider, "disabled", not change["new"]), names="value")
+                lambda change, pair=(self.weight[theme], self.weight_field[theme]):
+                [setattr(x, "disabled", not change["new"]) for x in pair], names="value")
         self._controls += [*self.theme_included.values(), *self.weight.values()]
 
         # Outlet types and outlets present in the ledger.
@@ -127,9 +139,10 @@ class Explorer(RenderView):
             options=outlets, value=tuple(o for o in d.get("exclude_outlets") or () if o in outlets),
             rows=min(len(outlets), 6) or 1, description="Leave out outlets", tooltip=self._help("exclude_outlets"),
             style=style, layout=w.Layout(width="auto"))
-        self.min_strength = w.IntSlider(value=int(d.get("min_strength") or min(STRENGTH_RUBRIC)),
-                                        min=min(STRENGTH_RUBRIC), max=max(STRENGTH_RUBRIC), continuous_update=False,
-                                        description="Minimum strength", tooltip=self._help("min_strength"), style=style)
+        self.min_strength = w.Dropdown(  # a select, which its description names (a slider's handle is unnamed)
+            options=[(f"{k} and above" if k < max(STRENGTH_RUBRIC) else f"{k}", k) for k in sorted(STRENGTH_RUBRIC)],
+            value=int(d.get("min_strength") or min(STRENGTH_RUBRIC)), description="Minimum strength",
+            tooltip=self._help("min_strength"), style=style)
         self.include_analyst_notes = w.Checkbox(value=bool(d.get("include_analyst_notes", True)), indent=False,
                                                 description="Count analyst counterarguments",
                                                 tooltip=self._help("include_analyst_notes"))
@@ -279,14 +292,12 @@ class Explorer(RenderView):
         out.outputs = _html_output(html)
 
     def update(self) -> None:
-        """Rebuild the views from the current controls with the report's own functions."""
-        from .report import Report
-
+        """Show the views for the current controls, recomputing only what their change affects."""
         t0 = time.perf_counter()
         self.status.value = "<i>Updating…</i>"
         try:
             params = self.current_params()
-            report = Report(params, ledger=self.ledger)
+            report = self.reports.report(params)
             header = report.header().html
             summary = report.summary().html
             self._show_error(None)
@@ -294,8 +305,12 @@ class Explorer(RenderView):
             self.header_html = header
             self.summary_html = summary
             self.out_summary.outputs = _html_output(header + summary)
-            self._set("balance_html", self.out_balance, report.figure("balance").html)
-            self._set("claims_by_theme_html", self.out_claims_by_theme, report.figure("claims_by_theme").html)
+            self._set("balance_html", self.out_balance, live_charts.figure_html(report, "balance"))
+            selection = selection_key(report.params)
+            if selection != self._claims_key:  # weights do not change what the claims are
+                self._set("claims_by_theme_html", self.out_claims_by_theme,
+                          live_charts.figure_html(report, "claims_by_theme"))
+                self._claims_key = selection
             self._tables_stale = True
             self.timings = {"views": time.perf_counter() - t0}
             if self.tabs.selected_index == TABLES_TAB:  # otherwise built when the tab (or tables_html) is opened
@@ -306,7 +321,8 @@ class Explorer(RenderView):
         except Exception as exc:  # a bug, not a user error: say what failed, keep the details folded
             self._show_error(f"{type(exc).__name__}: {exc}", traceback.format_exc())
         if self.error is None:
-            self.status.value = (f"<small>Updated in {self.timings['total']:.1f} s · overrides: "
+            how = {"analysed": "scored afresh", "reweighed": "re-weighed", "kept": "kept"}.get(self.reports.last, "")
+            self.status.value = (f"<small>Updated in {self.timings['total'] * 1000:.0f} ms ({how}) · overrides: "
                                  f"<code>{escape(repr(self.current_params()))}</code></small>")
         else:
             self.status.value = "<small><b>Not updated</b> — see the message below.</small>"
@@ -345,21 +361,20 @@ class Explorer(RenderView):
             return
         self.report = None
         self._tables_stale = False
+        self._claims_key = None
         for attr, out in (("header_html", None), ("summary_html", self.out_summary), ("balance_html", self.out_balance),
                           ("claims_by_theme_html", self.out_claims_by_theme), ("_tables_html", self.out_tables)):
             setattr(self, attr, "")
             if out is not None:
                 out.outputs = ()
-        html = (f'<div class="sg-explore-error" style="border-left:4px solid #c0392b;background:#fdecea;'
-                f'padding:.4rem .8rem"><b>Cannot show this selection:</b> {escape(message)}')
-        if details:
-            html += f"<details><summary>details</summary><pre>{escape(details)}</pre></details>"
-        self._set("message_html", self.out_message, html + "</div>")
+        html = live_charts.environment().get_template("error.html.j2").render(message=message, details=details)
+        self._set("message_html", self.out_message, html)
 
     # ------------------------------------------------------------------ layout
     def _layout(self) -> w.Widget:
-        rows = [w.HBox([self.theme_included[t], self.weight[t]]) for t in self.theme_included]
-        themes_box = w.VBox([w.HTML("<b>Themes</b> — tick to include, slide to weigh (1 = as in the report)"), *rows])
+        rows = [w.HBox([self.theme_included[t], self.weight[t], self.weight_field[t]]) for t in self.theme_included]
+        title = w.HTML("<b>Themes</b> — tick to include, slide or type to weigh (1 = as in the report)")
+        themes_box = w.VBox([title, *rows])
         selection = w.VBox([self.exclude_outlet_types, self.exclude_outlets, self.min_strength,
                             self.include_analyst_notes, w.HBox([self.date_from, self.date_to]), self.date_hint,
                             self.detail])
@@ -370,9 +385,11 @@ class Explorer(RenderView):
         render_box = w.VBox([w.HTML("<b>Share this view</b>"), w.HBox([self.render_format, self.render_button]),
                              self.render_dir, self.render_status])
         left = w.VBox([controls, w.HBox([self.live, self.update_button, self.reset_button]), render_box],
-                      layout=w.Layout(width="600px", flex="0 0 auto"))
-        right = w.VBox([self.status, self.out_message, self.tabs], layout=w.Layout(flex="1 1 auto", min_width="420px"))
-        box = w.VBox([w.HTML(f"<style>{report_css()}</style>"),
+                      layout=w.Layout(width="600px", max_width="100%", flex="0 0 auto"))
+        # Beside the controls whenever 420 px are left for them (a basis of 0, not the content's width, which a
+        # paragraph on one line makes wider than any screen), below them on a narrow screen.
+        right = w.VBox([self.status, self.out_message, self.tabs], layout=w.Layout(flex="1 1 0%", min_width="420px"))
+        box = w.VBox([w.HTML(f"<style>{report_css()}</style><style>{report_css('explore/explore.css')}</style>"),
                       w.HBox([left, right], layout=w.Layout(flex_flow="row wrap"))])
         box.add_class("sg-explore")
         return box

@@ -54,6 +54,7 @@ class Result:
     n_articles: int = 0
     n_outlets: int = 0
     samples: int = 0
+    draws: Draws | None = field(default=None, repr=False, compare=False)  # what run() ranked, for re-ranking
 
 
 def _scores(inp: Inputs, e: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -103,7 +104,7 @@ def standings(inp: Inputs, n: int, seed: int) -> Draws:
     for key in ("article", "outlet"):
         values = getattr(inp, key)
         names = sorted({v for v in values if v})
-        keep = np.array([[v != name for v in values] for name in names], dtype=float).reshape(len(names), -1)
+        keep = (values[None, :] != np.array(names, dtype=object)[:, None]).astype(float).reshape(len(names), -1)
         dropped[key] = (names, scoring.standing(inp.graph, f * keep) if names else np.zeros((0, len(values))))
     return Draws(scoring.standing(inp.graph, f), scoring.standing(inp.graph, scoring.force(s, r)),
                  dropped["article"][0], dropped["article"][1], dropped["outlet"][0], dropped["outlet"][1])
@@ -136,5 +137,9 @@ def rank(inp: Inputs, draws: Draws, n: int, spread: float, seed: int) -> Result:
 
 
 def run(inp: Inputs, n: int, spread: float, seed: int) -> Result:
-    """All four tests: ``n`` draws for the random ones, from ``seed``."""
-    return rank(inp, standings(inp, n, seed), n, spread, seed)
+    """All four tests: ``n`` draws for the random ones, from ``seed``. The result keeps the standings it
+    ranked (``draws``), so that the same selection under other weights is re-ranked without re-scoring."""
+    draws = standings(inp, n, seed)
+    res = rank(inp, draws, n, spread, seed)
+    res.draws = draws
+    return res

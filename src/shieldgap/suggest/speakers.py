@@ -33,21 +33,37 @@ _VERBS = (r"said|says|say|told|tells|added|adds|noted|stressed|stresses|emphasi[
           r"highlighted|highlights|urged|urges|wrote|writes|tweeted|remarked|underscored|reiterated|reiterates|"
           r"acknowledged|pointed out|points out|announced|confirmed|asserted|declared|suggested|replied|answered|"
           r"responded|indicated|maintained|observed|commented|cautioned|admitted|recalled|believes|believed|"
-          r"thinks|hopes|hoped|described|expressed|ruled out|rejected|called for|called on|demanded|"
-          r"accused|denied|dismissed|promised|vowed|conceded|signaled|signalled")
+          r"thinks|hopes|hoped|described|expressed|ruled out|rejected|called for|called on|called|demanded|"
+          r"accused|denied|denies|dismissed|promised|vowed|conceded|signaled|signalled|add|contended|contends|"
+          r"questioned|commended|blamed|blames|concluded|concludes|recommended|recommends|objected|appealed|"
+          r"proposed|reported")
+#: Arabic attribution verbs (with the conjunction "wa-" attached or not): said, pointed out, stressed, added,
+#: declared, announced, believes.
+_ARABIC_VERBS = "\u0648?(?:\u0642\u0627\u0644|\u0623\u0634\u0627\u0631|\u0623\u0643\u062f|\u0623\u0636\u0627\u0641|" \
+    "\u0635\u0631\u062d|\u0623\u0639\u0644\u0646|\u062a\u0639\u062a\u0642\u062f|\u064a\u0639\u062a\u0642\u062f)"
 # Case-sensitive: "States" in "United States" is not a verb.
-VERB_RX = re.compile(rf"\b(?:{_VERBS})\b|\b[Aa]ccording to\b|\bgave a similar answer\b")
+#: Headline forms ("Zelensky Says NATO Should..."); "States" is left out (as in "United States").
+_TITLE_VERBS = r"Says|Said|Tells|Told|Warns|Urges|Insists|Argues|Claims|Admits|Denies|Rejects|Explains|Stresses"
+VERB_RX = re.compile(rf"\b(?:{_VERBS}|{_TITLE_VERBS}|{_ARABIC_VERBS})\b|\b[Aa]ccording to\b|\bgave a similar answer\b")
+#: "as Zelenskiy insists": a verb in an "as X says" clause reports someone else, not the sentence's speaker.
+AS_CLAUSE_RX = re.compile(r"\b[Aa]s\s+(?:[\w.'\u2019-]+\s+){1,4}$")
 PRONOUN_RX = re.compile(r"\b(he|she|they)(?:\s+(?:also|then|later|further|again|\w+ly))?\s*$", re.I)
 UNKNOWN_NAME_RX = re.compile(r"((?:[A-Z][a-z'\u2019-]+\.?\s+){0,3}[A-Z][a-z'\u2019-]+)\s*,?\s*$")
+#: Nouns of a described speaker: unnamed ones ("an expert", "a senior Senate aide") and titles ("the president").
+_NOUNS = (r"expert|analyst|aide|official|spokesperson|spokesman|spokeswoman|source|diplomat|researcher|adviser|"
+          r"advisor|officer|lawmaker|senator|commentator|observer|person|people|insider|president|minister|"
+          r"secretary|chief|leader|head of state|commander|ambassador|envoy|fellow")
 #: An unnamed speaker described right after the verb: "said an expert", "said a senior Senate aide".
 DESCRIPTOR_RX = re.compile(r"^\s*((?:an?|one|another|the|two|several|some)\s+(?:[A-Za-z][\w.'\u2019-]*\s+){0,4}?"
-                           r"(?:expert|analyst|aide|official|spokesperson|spokesman|spokeswoman|source|diplomat|"
-                           r"researcher|adviser|advisor|officer|lawmaker|senator|commentator|observer|person|"
-                           r"people|officials|experts|analysts|sources|diplomats|insider)s?)\b")
-_NOUNS = DESCRIPTOR_RX.pattern.split("(?:expert", 1)[1].split(")s?)", 1)[0]
-#: The same description right before the verb: "a Senate aide told reporters".
-DESCRIPTOR_BEFORE_RX = re.compile(r"\b((?:[Aa]n?|[Oo]ne|[Aa]nother|[Tt]he|[Tt]wo|[Ss]everal|[Ss]ome)\s+"
-                                  r"(?:[A-Za-z][\w.'\u2019-]*\s+){0,4}?(?:expert" + _NOUNS + r")s?)\s*,?\s*$")
+                           r"(?:" + _NOUNS + r")s?)\b")
+#: The same description right before the verb: "a Senate aide told reporters", "the Ukrainian president noted",
+#: "NATO's chief said", "a senior aide who works on Ukraine policy told".
+DESCRIPTOR_BEFORE_RX = re.compile(r"\b((?:[Aa]n?|[Oo]ne|[Aa]nother|[Tt]he|[Tt]wo|[Ss]everal|[Ss]ome|"
+                                  r"[A-Z][\w.]*['\u2019]s)\s+(?:[A-Za-z][\w.'\u2019-]*\s+){0,4}?"
+                                  r"(?:" + _NOUNS + r")s?)(?:\s+(?:who|which)\s+[^,.;:\"]{0,60}?)?"
+                                  r"(?:\s+(?:also|then|later|further|again|has|have|had|\w+ly))*\s*,?\s*$")
+#: A definite description: it refers to someone the article has named ("the president", "Ukraine's president").
+DEFINITE_RX = re.compile(r"^(?:the|[A-Z][\w.]*['\u2019]s)\s", re.I)
 #: A name right after an inverted verb ('..." said Jane Doe'), possibly with a title.
 AFTER_NAME_RX = re.compile(r"^\s*((?:[A-Z][\w.'\u2019-]+\s+){0,4}[A-Z][\w'\u2019-]+)")
 INVERTED_RX = re.compile(r"[,\"\u201d]\s*$")
@@ -57,11 +73,59 @@ QUOTE_MARKER_RX = re.compile(r"^\s*(?:quote|read more|advertisement)\s*:?\s*$", 
 ANNOUNCES_NOT_RX = re.compile(r"\b(?:that|according to|whether|if)\b|[,:;]\s*$", re.I)
 #: A sentence that continues the reported speech of the sentence before ("He also...", "The minister added").
 CONTINUES_RX = re.compile(r"\s*(?:He|She|They|His|Her|Their)\b")
+#: "Source: ..." lines (Ukrainska Pravda): who the report's statements come from.
+SOURCE_LINE_RX = re.compile(r"^\s*Source\s*:\s*")
+#: The labels of a press-agency paragraph: "Quote: ...", "Details: ...".
+PRESS_LABEL_RX = re.compile(r"^\s*(?:Quote|Details)\s*:")
 WORD_RX = re.compile(r"[A-Za-z][A-Za-z'-]+")
 
 
+#: Words of a title or role naming the same function (normalised before titles are compared with roles).
+TITLE_SYNONYMS = {"spokesman": "spokesperson", "spokeswoman": "spokesperson", "press secretary": "spokesperson",
+                  "head of state": "president", "leader": "president", "secretary general": "chief",
+                  "secretary-general": "chief", "head": "chief", "foreign secretary": "minister",
+                  "secretary of state": "minister", "advisor": "adviser", "pentagon": "defense",
+                  "defence": "defense", "organization": "alliance", "organisation": "alliance"}
+#: Unnamed speakers of one kind: an aide, a source or a representative speaks as an official.
+GROUP_SYNONYMS = {"aide": "official", "source": "official", "representative": "official"}
+GROUP_SYNONYM_RX = re.compile(r"\b(?:aide|source|representative)(?=s?\b)", re.I)
+_SYNONYM_RX = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, TITLE_SYNONYMS), key=len, reverse=True)) + r")\b")
+#: Words of a title that tie it to a country (compared with the actor's ``country``).
+COUNTRY_WORDS = {"us": "US", "u.s.": "US", "american": "US", "ukrainian": "UA", "ukraine": "UA", "polish": "PL",
+                 "poland": "PL", "russian": "RU", "russia": "RU", "british": "GB", "uk": "GB", "britain": "GB",
+                 "israeli": "IL", "israel": "IL", "romanian": "RO", "romania": "RO", "lithuanian": "LT",
+                 "french": "FR", "danish": "DK", "german": "DE"}
+_TITLE_WORD_RX = re.compile(r"[a-z][\w.-]*")
+_TITLE_STOP = {"the", "a", "an", "of", "and", "for", "s", "former", "top", "senior", "deputy", "its", "his", "her",
+               "country", "country's"}
+#: Similarity (difflib ratio, accents removed) a capitalised word needs to a registered surname to be read as it
+#: ("Beleskov" for "Bielieskov", "Zelenskyi" for "Zelenskyy"); shorter surnames are matched exactly only.
+FUZZY_NAME_RATIO = 0.85
+MIN_FUZZY_NAME_CHARS = 5
+_CAPITALISED_RX = re.compile(r"(?<![\w'\u2019-])[A-Z\u00c0-\u017d][a-z\u00e0-\u017e'\u2019-]{3,}(?![\w])")
+
+
+def _fold(word: str) -> str:
+    """Lower case without accents ("Geoană" -> "geoana")."""
+    import unicodedata
+
+    return "".join(ch for ch in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(ch))
+
+
+def title_words(text: str) -> set[str]:
+    """The content words of a title or role, synonyms normalised ("Deputy Pentagon Press Secretary" ->
+    {"defense", "spokesperson"})."""
+    low = _SYNONYM_RX.sub(lambda m: TITLE_SYNONYMS[m.group(0)], text.lower().replace("\u2019", "'"))
+    words = set()
+    for w in _TITLE_WORD_RX.findall(low):
+        w = w.removesuffix("'s").rstrip(".") if w not in ("u.s.",) else w
+        if w and w not in _TITLE_STOP:
+            words.add(w[:-1] if w.endswith("s") and len(w) > 4 and not w.endswith("ss") else w)
+    return words
+
+
 class ActorMatcher:
-    """Finds the registry's actor names (any variant) in text."""
+    """Finds the registry's actor names (any variant) in text, surnames also in other spellings."""
 
     def __init__(self, actors: dict[str, dict]):
         variants = []
@@ -69,7 +133,14 @@ class ActorMatcher:
             variants_of = a.get("variants") if isinstance(a.get("variants"), list) else []
             for v in [a.get("name"), *variants_of]:
                 if isinstance(v, str) and v.strip():
-                    variants.append((v.strip(), actor_id, a.get("kind")))
+                    v = v.strip()
+                    variants.append((v, actor_id, a.get("kind")))
+                    # "the US" is also written "US" and "U.S."
+                    bare = v[4:] if v.lower().startswith("the ") and v[4:5].isupper() else v
+                    for alt in {bare, bare.replace("U.S.", "US"), bare.replace("US", "U.S."),
+                                bare.replace("'", "\u2019")} - {v}:
+                        if len(alt) > 1:
+                            variants.append((alt, actor_id, a.get("kind")))
         variants.sort(key=lambda t: -len(t[0]))
         self.by_variant = {}
         parts = []
@@ -82,15 +153,96 @@ class ActorMatcher:
             head = f"[{first.upper()}{first.lower()}]" if first.isalpha() else re.escape(first)
             parts.append(head + re.escape(v[1:]))
         self.kind = {aid: a.get("kind") for aid, a in actors.items()}
+        self.country = {aid: str(a.get("country") or "") for aid, a in actors.items()}
+        # what a title is compared with: the role, affiliation and variants of each actor
+        self.title_of = {aid: title_words(" ".join(str(x) for x in [a.get("role") or "", a.get("affiliation") or "",
+                                                                    *(a.get("variants") or [])] if isinstance(x, str)))
+                         for aid, a in actors.items()}
         # "the spokesperson", "the official": the actor only when the article has named them before
         self.generic = {v.lower() for v, _aid, _kind in variants
                         if v.split()[0].lower() in ("the", "a", "an") and all(w.islower() for w in v.split()[1:])}
         self.rx = re.compile(r"(?<![\w])(?:" + "|".join(parts) + r")(?![\w])") if parts else None
+        # surnames of people (one-word variants), for spellings the registry does not list
+        self.surnames = {}
+        for v, actor_id, kind in variants:
+            if kind == "person" and " " not in v and len(v) >= MIN_FUZZY_NAME_CHARS and v[:1].isupper():
+                self.surnames.setdefault(_fold(v), actor_id)
+        self._fuzzy: dict[str, str | None] = {}
+
+    def fuzzy(self, word: str) -> str | None:
+        """The person whose registered surname ``word`` is another spelling of, if any."""
+        got = self._fuzzy.get(word, ...)
+        if got is ...:
+            from difflib import SequenceMatcher
+
+            w = _fold(word.removesuffix("'s").removesuffix("\u2019s"))
+            got, best = None, FUZZY_NAME_RATIO
+            if len(w) >= MIN_FUZZY_NAME_CHARS:
+                for name, actor_id in self.surnames.items():
+                    if name[0] != w[0] or abs(len(name) - len(w)) > 3:
+                        continue
+                    r = SequenceMatcher(None, w, name).ratio()
+                    if r >= best:
+                        got, best = actor_id, r
+            if len(self._fuzzy) > 100_000:
+                self._fuzzy.clear()
+            self._fuzzy[word] = got
+        return got
 
     def mentions(self, text: str) -> list[tuple[int, int, str]]:
         if self.rx is None:
             return []
-        return [(m.start(), m.end(), self.by_variant[m.group(0).lower()]) for m in self.rx.finditer(text)]
+        found = [(m.start(), m.end(), self.by_variant[m.group(0).lower()]) for m in self.rx.finditer(text)]
+        if self.surnames:
+            taken = [(s, e) for s, e, _ in found]
+            extra = []
+            for m in _CAPITALISED_RX.finditer(text):
+                if any(s <= m.start() < e for s, e in taken):
+                    continue
+                actor_id = self.fuzzy(m.group(0))
+                if actor_id is not None:
+                    extra.append((m.start(), m.end(), actor_id))
+            if extra:
+                found = sorted(found + extra)
+        return found
+
+    def by_group(self, description: str) -> str:
+        """The registry's group of unnamed speakers an unnamed one belongs to ("a senior U.S. official" ->
+        unnamed U.S. officials): a group whose role or variants have the description's noun and whose country
+        is the one the description names. '' when the description names no country or no group fits
+        ("an expert", "a Senate aide" stay new speakers)."""
+        words = title_words(GROUP_SYNONYM_RX.sub(lambda m: GROUP_SYNONYMS[m.group(0).lower()], description))
+        countries = {COUNTRY_WORDS[w] for w in words if w in COUNTRY_WORDS}
+        head = title_words(description.split()[-1] if description.split() else "")
+        head = {GROUP_SYNONYMS.get(w, w) for w in head}
+        if len(countries) != 1 or not head:
+            return ""
+        fits = [aid for aid, kind in self.kind.items() if kind == "group" and self.country.get(aid) in countries
+                and head <= self.title_of.get(aid, set())]
+        return fits[0] if len(fits) == 1 else ""
+
+    def by_title(self, title: str, candidates: list[str]) -> str:
+        """The actor among ``candidates`` (people the article names, most recent last) that a definite title
+        ("the president", "the Ukrainian president", "the US Defense Department spokesperson") refers to:
+        its head noun in the actor's role or variants, no country word of another country; '' if none."""
+        words = title_words(title)
+        head_words = title_words(" ".join(title.split()[-2:])) & title_words(_NOUNS.replace("|", " "))
+        if not head_words:
+            return ""
+        countries = {COUNTRY_WORDS[w] for w in words if w in COUNTRY_WORDS}
+        best, best_score = "", 0
+        for rank, actor_id in enumerate(candidates):
+            if self.kind.get(actor_id) != "person":
+                continue
+            known = self.title_of.get(actor_id, set())
+            if not head_words <= known:
+                continue
+            if countries and self.country.get(actor_id) not in countries:
+                continue
+            score = len(words & known) * 1000 + rank
+            if score > best_score:
+                best, best_score = actor_id, score
+        return best
 
 
 def quoted_segments(text: str) -> list[tuple[int, int]]:
@@ -115,26 +267,89 @@ class Speaker:
     explicit: bool = False  # an attribution verb in the sentence itself
 
 
-def _resolved(sentence: str, m, matcher: ActorMatcher, seen: set[str] | None) -> Speaker:
-    """The speaker of mention ``m``; a generic variant ("the spokesperson") of an actor the article does
-    not name is kept as written, without an actor id (a new actor to create)."""
+def _titled(title: str, matcher: ActorMatcher, named: list[str] | None) -> Speaker:
+    """A described speaker: a definite title ("the president") is the person the article named with that
+    role; anything else ("an expert", "a senior Senate aide") stays unnamed - a new actor to create."""
+    title = title.strip()
+    if named and DEFINITE_RX.match(title):
+        actor_id = matcher.by_title(title, named)
+        if actor_id:
+            return Speaker(actor_id, title, True)
+    return Speaker(matcher.by_group(title), title, True)
+
+
+def _resolved(sentence: str, m, matcher: ActorMatcher, seen: set[str] | None,
+              named: list[str] | None = None) -> Speaker:
+    """The speaker of mention ``m``; a generic variant ("the spokesperson", "the president") is the person the
+    article names with that title, else the variant's actor if the article names it, else kept as written
+    without an actor id (a new actor to create)."""
     text = sentence[m[0]:m[1]]
-    if seen is not None and text.lower() in matcher.generic and m[2] not in seen:
-        return Speaker("", text, True)
+    if seen is not None and text.lower() in matcher.generic:
+        titled = _titled(text, matcher, named)
+        if titled.actor_id or m[2] not in seen:
+            return titled
     return Speaker(m[2], text, True)
 
 
-def _after_inverted_verb(sentence: str, outside: str, v, mentions, matcher, seen) -> Speaker | None:
+#: After a country's possessive, the body speaking for it: "Poland's interior ministry said".
+INSTITUTION_NOUN_RX = re.compile(r"(?:\s+[a-z]+){0,2}?\s+(?:ministry|government|authorities|officials|military|"
+                                 r"army|office|administration|forces)\s*(?:\w+ly\s*)?$")
+#: Between two names of one list ("The US, UK and France").
+LIST_GAP_RX = re.compile(r"\s*(?:,|,?\s+and|,?\s+or)\s+")
+#: Verbs after which a name is the speaker ('..." said Jane Doe'); after any other it is the object ("blamed X").
+SPEAKER_AFTER_VERBS = {"said", "says", "added", "adds", "noted", "wrote", "writes", "explained", "stressed",
+                       "continued", "according to"}
+#: A mention right after one of these words is not the subject of a verb ("in Kyiv", "for stronger NATO support").
+NOT_SUBJECT_BEFORE_RX = re.compile(r"\b(?:in|of|for|to|with|from|on|against|by|at|over|into|than|about|toward|"
+                                   r"towards|between|and|or)\s+(?:[\w.-]+\s+)?$", re.I)
+#: Between a subject and its verb: no new clause ("..., but NATO allies rejected").
+CLAUSE_BREAK_RX = re.compile(r",\s*(?:but|and|while|although|though|because|after|when|since|so|yet)\b|"
+                             r"\b(?:but|while|although|because)\b", re.I)
+
+
+def _speaker_after(verb: str) -> bool:
+    """Whether a name right after ``verb`` is its speaker (in Arabic the subject follows the verb)."""
+    return verb in SPEAKER_AFTER_VERBS or not verb.isascii()
+
+
+def _subject(outside: str, mentions: list, verb_start: int, matcher: ActorMatcher):
+    """The mention most likely the subject of the verb at ``verb_start`` among those before it: not a
+    possessive ("Zelenskyy's plea highlights"), not after a preposition ("in Kyiv"), not in an earlier clause;
+    the nearest person or group ("Kuleba, speaking to reporters in Kyiv, urged" is Kuleba), else the first
+    ("The US, UK and France said" is the US). None when no mention can be the subject."""
+    usable = []
+    for m in mentions:
+        if NOT_SUBJECT_BEFORE_RX.search(outside[max(0, m[0] - 30):m[0]]):
+            continue
+        if outside[m[1]:m[1] + 2] in ("'s", "\u2019s") and not (
+                matcher.kind.get(m[2]) == "institution" and INSTITUTION_NOUN_RX.match(outside[m[1] + 2:verb_start])):
+            continue  # "Zelenskyy's plea highlights" (but "Poland's interior ministry said" is Poland's)
+        if CLAUSE_BREAK_RX.search(outside[m[1]:verb_start]):
+            continue
+        usable.append(m)
+    if not usable:
+        return None
+    people = [m for m in usable if matcher.kind.get(m[2]) in ("person", "group", "outlet")]
+    if people:
+        return max(people, key=lambda m: m[1])
+    ordered = sorted(usable)
+    k = len(ordered) - 1
+    while k and LIST_GAP_RX.fullmatch(outside[ordered[k - 1][1]:ordered[k][0]]):
+        k -= 1  # "The US, UK and France said": the head of the list
+    return ordered[k]
+
+
+def _after_inverted_verb(sentence: str, outside: str, v, mentions, matcher, seen, named) -> Speaker | None:
     """'..., said an expert' / '..." said Jane Doe': the speaker named right after an inverted verb."""
-    if not INVERTED_RX.search(sentence[:v.start()].rstrip()):
+    if not INVERTED_RX.search(sentence[:v.start()].rstrip()) or not _speaker_after(v.group(0).lower()):
         return None
     tail = outside[v.end():]
     desc = DESCRIPTOR_RX.match(tail)
     after = [m for m in mentions if 0 <= m[0] - v.end() <= AFTER_VERB_WINDOW]
     if after:
-        return _resolved(sentence, after[0], matcher, seen)
+        return _resolved(sentence, after[0], matcher, seen, named)
     if desc:
-        return Speaker("", desc.group(1).strip(), True)
+        return _titled(desc.group(1), matcher, named)
     name = AFTER_NAME_RX.match(tail)
     if name and len(name.group(1).split()) >= MIN_UNKNOWN_NAME_WORDS:
         return Speaker("", name.group(1).strip(), True)
@@ -142,38 +357,56 @@ def _after_inverted_verb(sentence: str, outside: str, v, mentions, matcher, seen
 
 
 def find_speaker(sentence: str, matcher: ActorMatcher, last_person: Speaker | None,
-                 seen: set[str] | None = None) -> Speaker | None:
-    """The speaker a sentence attributes its words to, if any (``seen``: actors the article names)."""
+                 seen: set[str] | None = None, named: list[str] | None = None) -> Speaker | None:
+    """The speaker a sentence attributes its words to, if any (``seen``: actors the article names; ``named``:
+    the people it has named so far, most recent last, for titles such as "the president")."""
     segs = quoted_segments(sentence)
     outside = _mask(sentence, segs)
     mentions = [m for m in matcher.mentions(outside)]
+    named = named if named is not None else sorted(seen or ())
     best = None
     for v in VERB_RX.finditer(outside):
         verb = v.group(0).lower()
-        inverted = _after_inverted_verb(sentence, outside, v, mentions, matcher, seen)
+        if AS_CLAUSE_RX.search(outside[max(0, v.start() - LOOKBACK_CHARS):v.start()]):
+            continue  # "as Zelenskiy insists": someone else's words, reported in passing
+        inverted = _after_inverted_verb(sentence, outside, v, mentions, matcher, seen, named)
         if inverted is not None:
             return inverted
         window = ACCORDING_TO_WINDOW if verb == "according to" else AFTER_VERB_WINDOW
         after = [m for m in mentions if 0 <= m[0] - v.end() <= window]
         if verb == "according to":
             if after:
-                return _resolved(sentence, after[0], matcher, seen)
+                return _resolved(sentence, after[0], matcher, seen, named)
+            desc = DESCRIPTOR_RX.match(outside[v.end():])
+            if desc:
+                return _titled(desc.group(1), matcher, named)
             continue
+        if not _speaker_after(verb):
+            after = []  # "told POLITICO": the listener; "blamed the Biden administration": the object
         before = [m for m in mentions if 0 <= v.start() - m[1] <= BEFORE_VERB_WINDOW
                   and not re.search(r"[.;:!?]", outside[m[1]:v.start()])]
         # "X said" (nearest name before the verb), "said X" (name right after the verb)
         lo = max(0, v.start() - LOOKBACK_CHARS)
         desc = DESCRIPTOR_BEFORE_RX.search(outside[lo:v.start()])
         # "a Senate aide told": the description nearest the verb, unless a known name is part of it
-        if desc and not any(m[0] >= lo + desc.start() for m in before):
-            return Speaker("", desc.group(1).strip(), True)
-        if before:
-            return _resolved(sentence, max(before, key=lambda m: m[1]), matcher, seen)
-        if after:
-            return _resolved(sentence, after[0], matcher, seen)
+        named_in_desc = desc and any(m[0] >= lo + desc.start() and matcher.kind.get(m[2]) in ("person", "group")
+                                     for m in before)
+        if desc and not named_in_desc:
+            return _titled(desc.group(1), matcher, named)
         head = outside[max(0, v.start() - LOOKBACK_CHARS):v.start()]  # $-anchored patterns: search only the tail
-        if PRONOUN_RX.search(head) and last_person and last_person.actor_id:
-            return Speaker(last_person.actor_id, PRONOUN_RX.search(head).group(1), True)
+        pronoun = PRONOUN_RX.search(head)
+        if pronoun and last_person and last_person.actor_id:  # "..., he said": the person last named as speaker
+            return Speaker(last_person.actor_id, pronoun.group(1), True)
+        subject = _subject(outside, before, v.start(), matcher) if before else None
+        if subject is not None:
+            found = _resolved(sentence, subject, matcher, seen, named)
+            if matcher.kind.get(found.actor_id) in ("person", "group"):
+                return found
+            best = best or found  # an institution: a person attributed by a later verb comes first
+            continue
+        after = [m for m in after if outside[m[1]:m[1] + 2] not in ("'s", "\u2019s")]  # "said Russia's war"
+        if after:
+            return _resolved(sentence, after[0], matcher, seen, named)
         unknown = UNKNOWN_NAME_RX.search(head)
         if unknown and not best and len(unknown.group(1).split()) >= MIN_UNKNOWN_NAME_WORDS:
             best = Speaker("", unknown.group(1).strip(), True)
@@ -187,9 +420,19 @@ def attribute(body: str, spans: list[tuple[int, int]], matcher: ActorMatcher):
     n = len(spans)
     info = []
     last_person: Speaker | None = None
-    seen = {m[2] for m in matcher.mentions(body) if body[m[0]:m[1]].lower() not in matcher.generic}
+    body_mentions = [m for m in matcher.mentions(body) if body[m[0]:m[1]].lower() not in matcher.generic]
+    seen = {m[2] for m in body_mentions}
+    people = [m for m in body_mentions if matcher.kind.get(m[2]) == "person"]
+    later = list(dict.fromkeys(m[2] for m in people))  # named further on (a title may come first)
+    order: dict[str, int] = {}
+    at = 0
     for s, e in spans:
         text = body[s:e]
+        while at < len(people) and people[at][0] < e:
+            order.pop(people[at][2], None)
+            order[people[at][2]] = at
+            at += 1
+        named = [a for a in later if a not in order] + list(order)
         if QUOTE_MARKER_RX.match(text):
             info.append(None)
             continue
@@ -197,11 +440,34 @@ def attribute(body: str, spans: list[tuple[int, int]], matcher: ActorMatcher):
         segs = quoted_segments(text)
         quoted_words = sum(len(WORD_RX.findall(text[a:b])) for a, b in segs)
         words = len(WORD_RX.findall(text))
-        spk = find_speaker(text, matcher, last_person, seen)
-        if spk is not None and spk.actor_id and matcher.kind.get(spk.actor_id) == "person":
-            last_person = spk
+        source = SOURCE_LINE_RX.match(text)
+        spk = find_speaker(text, matcher, last_person, seen, named) if not source else None
+        source_spk = _source_speaker(text[source.end():], matcher, named) if source else None
+        for found in (spk, source_spk):
+            if found is not None and found.actor_id and matcher.kind.get(found.actor_id) == "person":
+                last_person = found
         info.append({"spk": spk, "marks": t.count('"'), "quoted_words": quoted_words, "words": words,
-                     "starts": t.lstrip().startswith('"'), "text": text, "start": s, "end": e})
+                     "starts": t.lstrip().startswith('"'), "text": text, "start": s, "end": e,
+                     "source": source_spk})
+    # paragraphs (sentences never cross a line break): index of each sentence's paragraph
+    para, k, prev_end = [0] * n, -1, None
+    for i, d in enumerate(info):
+        if d is None:
+            continue
+        if prev_end is None or "\n" in body[prev_end:d["start"]]:
+            k += 1
+        para[i], prev_end = k, d["end"]
+    members: dict[int, list[int]] = {}
+    for i, d in enumerate(info):
+        if d is not None:
+            members.setdefault(para[i], []).append(i)
+    explicit_in = {p for p, idx in members.items() if any(info[i]["spk"] is not None for i in idx)}
+    # "Source: <speaker>" (Ukrainska Pravda): the lead paragraph before it, if it names no speaker, is theirs
+    for p, idx in members.items():
+        src = info[idx[0]]["source"]
+        if src is not None and src.actor_id and p - 1 in members and p - 1 not in explicit_in:
+            for i in members[p - 1]:
+                info[i]["spk"] = Speaker(src.actor_id, src.name, False)
     # quotation runs: from the sentence opening a quotation to the one closing it
     run_of = [None] * n
     inside, run, prev_end = False, [], None
@@ -228,11 +494,23 @@ def attribute(body: str, spans: list[tuple[int, int]], matcher: ActorMatcher):
     for r in runs:
         for i in r:
             run_of[i] = r
+    # a paragraph that opens a quotation and attributes it ('"..." Zelenskyy went on to add.'): its speaker
+    quote_para: dict[int, Speaker] = {}
+    for p, idx in members.items():
+        if info[idx[0]]["starts"]:
+            said = [info[i]["spk"] for i in idx if info[i]["spk"] is not None
+                    and (info[i]["spk"].actor_id or info[i]["spk"].name)]
+            if said:
+                quote_para[p] = said[0]
+    carry: dict[int, Speaker] = {}
     out = []
     pending: Speaker | None = None
     para_speaker: Speaker | None = None
     announced = False  # the paragraph's speaker announced what follows ("X highlighted key differences.")
     prev_end = None
+    last_spk: Speaker | None = None  # the speaker of the last sentence of the paragraph before (if any)
+    last_quoted: Speaker | None = None  # the last speaker of a quotation or explicit attribution
+    transcript: Speaker | None = None  # "Blinken responded:" at the end of a paragraph: the next one is theirs
     for i, d in enumerate(info):
         if d is None:
             out.append((None, False, True))
@@ -241,6 +519,28 @@ def attribute(body: str, spans: list[tuple[int, int]], matcher: ActorMatcher):
         is_quote = (d["quoted_words"] >= MIN_QUOTED_WORDS or (d["starts"] and d["words"] >= MIN_QUOTED_WORDS)
                     or (in_run and d["words"] >= MIN_QUOTED_WORDS))
         spk = d["spk"]
+        first = members[para[i]][0] == i
+        if first and i:
+            prev = members.get(para[i] - 1, [None])[-1]
+            last_spk = out[prev][0] if prev is not None and prev < len(out) else None
+            if last_spk is not None and not (out[prev][1] or last_spk.explicit):
+                last_spk = None
+        if spk is None and para[i] in quote_para:
+            q = quote_para[para[i]]  # '"... . ... ," the president said.': the quotation's sentences are theirs
+            spk = Speaker(q.actor_id, q.name, False)
+        if spk is None and para[i] in carry:
+            spk = Speaker(carry[para[i]].actor_id, carry[para[i]].name, False)
+        if spk is None and para[i] not in explicit_in:
+            carried = None
+            if transcript is not None and members.get(para[i] - 1, [None])[-1] == transcript[1]:
+                carried, is_quote = transcript[0], True  # a transcript: the paragraph after "X responded:"
+            elif d["starts"] and last_spk is not None and (first or is_quote):
+                carried = last_spk  # a quotation paragraph continuing the quotation of the paragraph before
+            elif PRESS_LABEL_RX.match(d["text"]) and last_quoted is not None and d["text"].lstrip()[0] in "QD":
+                carried = last_quoted  # "Quote: ..." / "Details: ..." (Ukrainska Pravda) after "Source: X"
+            if carried is not None:
+                spk = Speaker(carried.actor_id, carried.name, False)
+                carry[para[i]] = carried  # and the rest of the paragraph
         if spk is None and in_run:
             run_spk = next((info[j]["spk"] for j in run_of[i] if info[j]["spk"] is not None), None)
             if run_spk is not None:
@@ -261,7 +561,24 @@ def attribute(body: str, spans: list[tuple[int, int]], matcher: ActorMatcher):
             pending = spk
         elif not is_quote and (spk is None or spk.explicit):
             pending = None if not (spk is not None and INTRO_END_RX.search(d["text"][-INTRO_TAIL_CHARS:])) else pending
+        if d["source"] is not None and (d["source"].actor_id or d["source"].name):
+            last_quoted = d["source"]
+        elif spk is not None and (spk.actor_id or spk.name) and (is_quote or spk.explicit):
+            last_quoted = spk
+        if spk is not None and spk.explicit and (spk.actor_id or spk.name) and not is_quote and \
+                d["text"].rstrip().endswith(":") and members[para[i]][-1] == i:
+            transcript = (spk, i)
         out.append((spk, is_quote, False))
     return out
+
+
+def _source_speaker(text: str, matcher: ActorMatcher, named: list[str]) -> Speaker | None:
+    """The speaker of a "Source: ..." line: the person (or group) it names, else its first name or title."""
+    mentions = matcher.mentions(text)
+    people = [m for m in mentions if matcher.kind.get(m[2]) in ("person", "group", "outlet")]
+    if people or mentions:
+        m = (people or mentions)[0]
+        return _resolved(text, m, matcher, set(), named)
+    return None
 
 

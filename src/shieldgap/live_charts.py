@@ -1,0 +1,127 @@
+"""The explorer's two live charts — the balance per theme and the claims by theme — drawn as SVG from the
+templates in ``templates/explore/``, fast enough to follow a slider.
+
+They show what :mod:`shieldgap.charts` draws with matplotlib for the report, from the same rows of the
+same analysis, selected and ordered the same way (:func:`balance_rows`, :func:`claims_rows`;
+tests/test_explore.py checks the numbers against the report's charts). Each is shown with the report's own
+figure template: the same number, caption, text alternative and data table (:mod:`shieldgap.figuredata`).
+"""
+from __future__ import annotations
+
+import base64
+import math
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from .labels import STANCE_COLORS
+from .labels import STANCES as STANCE_LABELS
+
+LIVE = ("balance", "claims_by_theme")
+WIDTH, ROW, TOP, BOTTOM = 720, 26, 44, 46  # pixels: the chart, a bar's row, above and below the bars
+CHAR = 6.4  # width of a character of the labels (12 px sans-serif), to leave them room
+
+
+@lru_cache(maxsize=1)
+def environment():
+    """The Jinja2 environment of the explorer's templates, the charts' and its message's (escaping every value)."""
+    import jinja2
+
+    from .paths import templates_dir
+
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(templates_dir() / "explore"), autoescape=True,
+                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
+def balance_rows(a) -> pd.DataFrame:
+    """The themes of ``charts.balance``, bottom bar first: those with a reason, by weighted balance."""
+    return a.balance[(a.balance["n_explains"] + a.balance["n_challenges"]) > 0].sort_values("balance")
+
+
+def claims_rows(a) -> pd.DataFrame:
+    """The counts of ``charts.claims_by_theme``, bottom bar first: claims per theme (rows) and stance."""
+    counts = a.claims.groupby(["theme", "stance"]).size().unstack(fill_value=0)
+    counts = counts.reindex(columns=list(STANCE_COLORS), fill_value=0)
+    return counts.loc[counts.sum(axis=1).sort_values().index]
+
+
+def _ticks(lo: float, hi: float, n: int = 6) -> list[float]:
+    """Round tick values covering [lo, hi]."""
+    span = (hi - lo) or 1.0
+    raw = span / n
+    step = min(m * 10 ** math.floor(math.log10(raw)) for m in (1, 2, 2.5, 5, 10)
+                if m * 10 ** math.floor(math.log10(raw)) >= raw)
+    return [round(k * step, 10) for k in range(math.floor(lo / step + 1e-9), math.ceil(hi / step - 1e-9) + 1)]
+
+
+def _frame(labels: list[str], lo: float, hi: float, items: list[dict]) -> dict:
+    """Geometry shared by the charts: label column, plot area, x scale, ticks and the key (``items``)."""
+    left = 12 + CHAR * max((len(x) for x in labels), default=0)
+    ticks = _ticks(lo, hi)
+    lo, hi = min(lo, ticks[0]), max(hi, ticks[-1])
+    width = WIDTH - left - 16
+
+    def x(v: float) -> float:
+        return round(left + (v - lo) / ((hi - lo) or 1.0) * width, 2)
+
+    height = TOP + ROW * len(labels) + BOTTOM
+    key, at = [], 8.0
+    for it in items:  # the key to the colours, in one line above the bars
+        key.append({**it, "x": at})
+        at += 17 + CHAR * len(it["label"]) + 18
+    return {"left": left, "right": left + width, "width": WIDTH, "height": height, "top": TOP,
+            "bottom": TOP + ROW * len(labels), "x": x,
+            "ticks": [{"x": x(t), "label": f"{t:g}"} for t in ticks], "key": key}
+
+
+def balance_svg(a) -> str:
+    labels = a.ledger.themes["label"].to_dict()
+    b = balance_rows(a).iloc[::-1]  # top bar first
+    v, p05, p95 = (b[c].to_numpy(dtype=float) for c in ("balance", "p05", "p95"))
+    lo, hi = v - np.clip(v - p05, 0, None), v + np.clip(p95 - v, 0, None)  # the whiskers of charts.balance
+    names = [str(labels.get(t, t)) for t in b.index]
+    items = [{"color": STANCE_COLORS["explains_gap"], "label": "explanations outweigh", "line": False},
+             {"color": STANCE_COLORS["challenges_gap"], "label": "challenges outweigh", "line": False},
+             {"color": "black", "label": "5–95 % band, perturbed weights", "line": True}]
+    f = _frame(names, min(0.0, *lo), max(0.0, *hi), items)
+    x = f["x"]
+    rows = []
+    for i, (name, value, low, high) in enumerate(zip(names, v.tolist(), lo.tolist(), hi.tolist())):
+        y = f["top"] + i * ROW
+        rows.append({"label": name, "y": y, "mid": y + ROW / 2, "x0": min(x(0), x(value)),
+                     "w": round(abs(x(value) - x(0)), 2), "lo": x(low), "hi": x(high), "value": f"{value:+.1f}",
+                     "color": STANCE_COLORS["explains_gap" if value >= 0 else "challenges_gap"]})
+    return environment().get_template("balance.svg.j2").render(f=f, rows=rows, zero=x(0))
+
+
+def claims_by_theme_svg(a) -> str:
+    labels = a.ledger.themes["label"].to_dict()
+    counts = claims_rows(a).iloc[::-1]
+    names = [str(labels.get(t, t)) for t in counts.index]
+    items = [{"color": color, "label": STANCE_LABELS[stance], "line": False} for stance, color in STANCE_COLORS.items()]
+    f = _frame(names, 0.0, float(max(counts.sum(axis=1).max(), 1)), items)
+    x = f["x"]
+    rows = []
+    for i, (name, (_theme, r)) in enumerate(zip(names, counts.iterrows())):
+        y, start, segments = f["top"] + i * ROW, 0, []
+        for stance, color in STANCE_COLORS.items():
+            v = int(r[stance])
+            if v:
+                segments.append({"x": x(start), "w": x(start + v) - x(start), "mid": x(start + v / 2), "value": v,
+                                 "color": color, "ink": "black" if stance == "context" else "white"})
+            start += v
+        rows.append({"label": name, "y": y, "mid": y + ROW / 2, "segments": segments})
+    return environment().get_template("claims_by_theme.svg.j2").render(f=f, rows=rows)
+
+
+def figure_html(report, chart: str) -> str:
+    """One live chart as the report shows a figure: its number, caption, text alternative and data table."""
+    from .figuredata import describe
+    from .figures import Figure
+    from .report import present
+
+    svg = {"balance": balance_svg, "claims_by_theme": claims_by_theme_svg}[chart](report.a)
+    fig = Figure(report.figures.numbers[(chart, None)], chart, None, "", base64.b64encode(svg.encode()).decode(),
+                 describe(report.a, chart))
+    return present("figure", fig=fig).html
