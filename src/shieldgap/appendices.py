@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from importlib import metadata
 from urllib.parse import urlsplit
 
-from . import analysis, labels, scoring
+from . import analysis, conflicts, labels, scoring
 from .fields import RELATION_TYPES, RELEVANCE_RUBRIC, STANCES, STRENGTH_RUBRIC
 from .sections import ERROR_VERDICTS, Sections, day, reference, text
 
@@ -87,17 +87,18 @@ def sources(s: Sections) -> dict:
 def problems(s: Sections) -> dict:
     """Appendix B: fact-checks and attributions that differ between articles."""
     led = s.ledger
-    outlet = led.articles["outlet"]
+    outlet = s.outlet  # name and type of an article's outlet (state-controlled media are labelled)
     return {
+        "min_words": conflicts.MIN_WORDS, "rare_words": conflicts.RARE_WORDS, "rare_actors": conflicts.RARE_ACTORS,
         "fact_checks": [
             {"id": fid, "error": r["verdict"] in ERROR_VERDICTS, "quote": text(r["quote"]),
-             "outlet": outlet[r["article_id"]],
+             "outlet": outlet(r["article_id"]),
              "claim_id": text(r.get("claim_id")), "verdict": labels.VERDICTS.get(r["verdict"], r["verdict"]),
              "explanation": text(r["explanation"]), "reference": reference(r)}
             for fid, r in led.fact_checks.iterrows()],
         "conflicts": [
             {"shared_text": text(r.shared_text), "shared_words": int(r.shared_words),
-             "sides": [{"speaker": s.actor_name(actor), "claim_id": claim, "outlet": outlet[article]}
+             "sides": [{"speaker": s.actor_name(actor), "claim_id": claim, "outlet": outlet(article)}
                        for actor, claim, article in ((r.actor_a, r.claim_a, r.article_a),
                                                      (r.actor_b, r.claim_b, r.article_b))]}
             for r in led.conflicts.itertuples()],

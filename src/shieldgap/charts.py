@@ -5,6 +5,7 @@ shows, their numbers and captions are :mod:`shieldgap.figures`' and the template
 """
 from __future__ import annotations
 
+import re
 import textwrap
 
 import matplotlib
@@ -113,13 +114,31 @@ def coverage(a: Analysis):
 WRAP = 27  # characters per line in an argument-map box
 
 
+#: A word ending in a full stop that does not end a sentence: initials and dotted abbreviations ("U.S.", "U.S.C."),
+#: titles and short forms ("Gen.", "No.", "approx.").
+_ABBREVIATION_RX = re.compile(r"(?:[A-Za-z]\.){2,}|[A-Z]\.|(?:Mr|Mrs|Ms|Dr|Gen|Lt|Col|Sen|Rep|Gov|St|No|Nos|vs|"
+                              r"approx|e\.g|i\.e|etc|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.")
+_SENTENCE_END_RX = re.compile(r"[.!?][\"\u201d\u2019)]*\s+(?=[A-Z0-9\"\u201c(])")
+
+
+NOTE_CHARS = 200  # an analyst note's first sentence longer than this shows its first clause
+
+
 def _first_sentence(text: str) -> str:
     """An analyst note's first sentence (the box shows whole sentences, never a cut one; the note is in full
-    in Appendix D)."""
-    import re
-
-    m = re.match(r"(.+?[.;])(\s|$)", " ".join(str(text).split()))
-    return m.group(1) if m else " ".join(str(text).split())
+    in Appendix D). A full stop after an initial or abbreviation ("U.S.", "10 U.S.C.", "Gen.") ends none; a
+    sentence longer than ``NOTE_CHARS`` shows its first clause (up to a semicolon or colon) and an ellipsis."""
+    flat = " ".join(str(text).split())
+    first = flat
+    for m in _SENTENCE_END_RX.finditer(flat):
+        word = flat[:m.start() + 1].rsplit(" ", 1)[-1]
+        if not _ABBREVIATION_RX.fullmatch(word.lstrip("(\"\u201c")):
+            first = flat[:m.end()].rstrip()
+            break
+    clause = re.match(r"(.+?[;:]) ", first)
+    if len(first) > NOTE_CHARS and clause:  # a long sentence: its first clause, marked as cut there
+        first = clause.group(1) + " \u2026"
+    return first
 
 
 def _label(node, g, relation=None) -> str:

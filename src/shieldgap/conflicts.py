@@ -5,8 +5,12 @@ conflict when they share a run of at least ``MIN_WORDS`` consecutive words (afte
 punctuation and typography), the articles name different actors, and the run is not a stock phrase of
 the subject: a run of ``MIN_WORDS`` words found in the quotes of ``COMMON_ACTORS`` or more different
 speakers ("shoot down Russian missiles over Ukraine", "a no-fly zone over Ukraine") is everybody's
-words, not one speaker's. Only pairs that share such a rare run are compared (an index of word runs),
-so the cost grows with the shared phrases, not with the square of the ledger.
+words, not one speaker's; so is a shared run with fewer than ``RARE_WORDS`` words that at most
+``RARE_ACTORS`` speakers use anywhere in their quotes ("the President of the United States has", "of
+shooting down missiles and drones": the subject's vocabulary; "do not want World War III", "different
+conflicts, different airspace, different threat": someone's words). Only pairs that share a run
+that is no stock phrase are compared (an index of word runs), so the cost grows with the shared
+phrases, not with the square of the ledger.
 """
 from __future__ import annotations
 
@@ -22,6 +26,8 @@ from .textmatch import normalize
 
 MIN_WORDS = 6
 COMMON_ACTORS = 3  # a run of MIN_WORDS words quoted from this many speakers is a stock phrase
+RARE_ACTORS = 5  # a word used by at most this many speakers is rare in the ledger's quotes
+RARE_WORDS = 2  # a shared run needs this many rare words to be one speaker's words
 COLUMNS = ["claim_a", "article_a", "actor_a", "claim_b", "article_b", "actor_b", "shared_words", "shared_text"]
 
 
@@ -65,9 +71,15 @@ def attribution_conflicts(ledger, min_words: int = MIN_WORDS) -> pd.DataFrame:
             continue  # a stock phrase
         pairs.update((a, b) for a, b in combinations(sorted(cids), 2)
                      if info[a][0] != info[b][0] and info[a][1] != info[b][1])
+    speakers_of: dict[str, set] = defaultdict(set)
+    for cid, toks in tokens.items():
+        for w in toks:
+            speakers_of[w].add(info[cid][1])
     rows = []
     for ia, ib in sorted(pairs):
         start, length = shared_run(tokens[ia], tokens[ib])
+        if sum(len(speakers_of[w]) <= RARE_ACTORS for w in tokens[ia][start:start + length]) < RARE_WORDS:
+            continue  # the subject's vocabulary, not one speaker's words
         rows.append({"claim_a": ia, "article_a": info[ia][0], "actor_a": info[ia][1],
                      "claim_b": ib, "article_b": info[ib][0], "actor_b": info[ib][1],
                      "shared_words": length, "shared_text": words_text(quotes[ia], start, length)})

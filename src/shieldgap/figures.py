@@ -92,12 +92,10 @@ class Figures:
         return self._drawn[key]
 
     def _cache_key(self, chart: str, theme: str | None) -> str:
-        from importlib import metadata
-
-        from . import __version__
+        from .report_cache import code_fingerprint
 
         params = {k: v for k, v in self.analysis.params.items() if k not in NOT_KEYED}
-        basis = [chart, theme, self.analysis.ledger.fingerprint, params, __version__, metadata.version("matplotlib")]
+        basis = [chart, theme, self.analysis.ledger.fingerprint, params, code_fingerprint()]
         return hashlib.sha256(json.dumps(basis, sort_keys=True, default=str).encode()).hexdigest()
 
     def _cached_svg(self, chart: str, theme: str | None) -> bytes:

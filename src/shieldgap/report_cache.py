@@ -18,6 +18,7 @@ turns the cache (and the figure cache) off.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -56,11 +57,27 @@ def _tree(h, root: Path, skip=("__pycache__",)) -> None:
         h.update(b"\0")
 
 
-def key(params: dict) -> str:
-    """The key of a render with ``params`` (as given to the notebook): see the module docstring."""
+@functools.cache
+def code_fingerprint() -> str:
+    """A hash of the package's code and templates and of the versions of the libraries that compute and draw
+    (once per process): a cached result made by other code is never reused."""
     from importlib import metadata
 
     from . import __version__
+
+    h = hashlib.sha256()
+    _tree(h, Path(__file__).resolve().parent)
+    for lib in LIBRARIES:
+        try:
+            h.update(f"{lib} {metadata.version(lib)}".encode())
+        except metadata.PackageNotFoundError:
+            h.update(lib.encode())
+    h.update(__version__.encode())
+    return h.hexdigest()
+
+
+def key(params: dict) -> str:
+    """The key of a render with ``params`` (as given to the notebook): see the module docstring."""
     from .paths import data_paths
 
     h = hashlib.sha256(FORMAT.encode())
@@ -69,13 +86,7 @@ def key(params: dict) -> str:
     previous = params.get("previous_manifest")
     if previous and Path(previous).is_file():
         h.update(Path(previous).read_bytes())
-    _tree(h, Path(__file__).resolve().parent)  # the package: code and templates
-    for lib in LIBRARIES:
-        try:
-            h.update(f"{lib} {metadata.version(lib)}".encode())
-        except metadata.PackageNotFoundError:
-            h.update(lib.encode())
-    h.update(__version__.encode())
+    h.update(code_fingerprint().encode())
     return h.hexdigest()
 
 

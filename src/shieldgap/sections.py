@@ -9,6 +9,7 @@ the number formats and the markup are the templates' (``templates/report/*.html.
 from __future__ import annotations
 
 import datetime as _dt
+from collections import Counter
 from dataclasses import dataclass
 
 import pandas as pd
@@ -58,6 +59,7 @@ class Source:
     approx: bool
     outlet: Outlet
     said: bool = False
+    own_voice: bool = False  # the outlet asserts it (actor ``@outlet``): ``speaker`` then names the outlet
 
 
 @dataclass(frozen=True)
@@ -137,11 +139,12 @@ class Sections:
         """Speaker, date and outlet of a claim row: said on its ``said_on``, else reported on the article's date."""
         art = self._articles[c["article_id"]]
         said = text(c.get("said_on"))
+        speaker, outlet, own = (self.actor_name(c["actor_id"], c["article_id"]), self.outlet(c["article_id"]),
+                                c["actor_id"] == "@outlet")
         if said:
-            return Source(self.actor_name(c["actor_id"], c["article_id"]), day(said), False,
-                          self.outlet(c["article_id"]), said=True)
-        return Source(self.actor_name(c["actor_id"], c["article_id"]), day(art["published"]),
-                      art["date_precision"] != "day", self.outlet(c["article_id"]), said=False)
+            return Source(speaker, day(said), False, outlet, said=True, own_voice=own)
+        return Source(speaker, day(art["published"]), art["date_precision"] != "day", outlet, said=False,
+                      own_voice=own)
 
     def item(self, item_id: str) -> Quote | Note:
         """A claim's quote, or an analyst note (whose text the notes appendix prints)."""
@@ -258,8 +261,8 @@ class Sections:
         a = self.a
         fc = a.ledger.fact_checks[a.ledger.fact_checks["article_id"].isin(a.articles.index)]
         base = self.source_base()
-        return {"state_media": a.articles.loc[a.articles["outlet_type"] == "state_controlled_media",
-                                              "outlet"].tolist(),
+        state = a.articles.loc[a.articles["outlet_type"] == "state_controlled_media", "outlet"].value_counts()
+        return {"state_media": [{"outlet": o, "n": int(n)} for o, n in sorted(state.items())],
                 "errors": sorted(fc.index[fc["verdict"].isin(ERROR_VERDICTS)]),
                 "other_checks": sorted(fc.index[~fc["verdict"].isin(ERROR_VERDICTS)]),
                 "conflicts": len(a.ledger.conflicts),
@@ -288,6 +291,8 @@ class Sections:
         rows = [self.article_facts(aid, r) for aid, r in arts.to_dict("index").items()]
         return {"n_articles": len(arts), "n_outlets": arts["outlet"].nunique(), "n_events": len(reported),
                 "n_briefings": sum(ev.at[e, "kind"] in analysis.SHARED_EVENTS for e in reported),
+                "other_kinds": sorted(Counter(ev.at[e, "kind"] for e in reported
+                                              if ev.at[e, "kind"] not in analysis.SHARED_EVENTS).items()),
                 "background": [event(e) for e in sorted(background, key=lambda e: ev.at[e, "date"])],
                 "shared": shared, "articles": rows, "compilations": [r for r in rows if r["compilation"]],
                 "n_explains": int((a.reasons["stance"] == "explains_gap").sum()),
@@ -373,8 +378,11 @@ def _by_speaker(rest: list[dict]) -> list[dict]:
     for m in sorted(rest, key=lambda m: (m["source"].date, _id_order(m["id"]))):
         groups.setdefault(m["source"].speaker, []).append(m)
     return [{"speaker": speaker, "claims": ms, "n": len(ms), "n_outlets": len({m["source"].outlet.name for m in ms}),
-             "first": ms[0]["source"].date, "last": ms[-1]["source"].date,
-             "outlet": ms[0]["source"].outlet.name} for speaker, ms in groups.items()]
+             "first": ms[0]["source"].date, "last": ms[-1]["source"].date, "own_voice": ms[0]["source"].own_voice,
+             "outlet": ms[0]["source"].outlet,
+             "state_outlets": list({m["source"].outlet.name: m["source"].outlet for m in ms
+                                    if m["source"].outlet.state}.values())}
+            for speaker, ms in groups.items()]
 
 
 def _by_answer(answers: list[dict]) -> list[dict]:
