@@ -315,8 +315,8 @@ def test_templates_escape_every_value():
               "n_articles": 2, "n_outlets": 2, "outlets": [bad], "single_source": False, "answer": answer,
               "reply": {**answer, "is_note": True, "item": Note(bad, bad, Reference(bad, bad, bad, bad))},
               "unanswered": "", "checks": []}
-    caveats = {"state_media": [{"outlet": bad, "n": 2}], "errors": [], "other_checks": [], "conflicts": 0, "n_articles": 1,
-               "n_outlets": 1, "n_shared": 0, "compilations": []}
+    caveats = {"state_media": [{"outlet": bad, "n": 2}], "errors": [], "other_checks": [], "conflicts": 0,
+               "n_articles": 1, "n_outlets": 1, "n_shared": 0, "compilations": []}
     html += present("summary", n_explains=1, n_challenges=0, n_explain_claims=2, n_challenge_claims=0,
                     ranked=[reason], challenges=[], robustness=None, caveats=caveats).html
     assert "<script" not in html and html.count("&lt;script&gt;") == 34  # every value placed, each escaped

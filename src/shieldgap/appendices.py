@@ -105,12 +105,19 @@ def problems(s: Sections) -> dict:
     }
 
 
+def shown_notes(s: Sections) -> list[str]:
+    """The analyst notes Appendix D prints: those counted, or, when notes are not counted, those of the selected
+    themes."""
+    a, notes_ = s.a, s.ledger.analyst_notes
+    return list(a.notes.index) if not a.notes.empty else list(notes_.index[notes_["theme"].isin(a.themes.index)])
+
+
 def notes(s: Sections) -> dict:
     """Appendix: every analyst note, printed once (elsewhere the report links to it), with what it answers."""
     a = s.a
     rel = s.ledger.relations
     notes_ = s.ledger.analyst_notes
-    shown = notes_.loc[a.notes.index] if not a.notes.empty else notes_[notes_["theme"].isin(a.themes.index)]
+    shown = notes_.loc[shown_notes(s)]
     return {"counted": bool(s.params["include_analyst_notes"]), "notes": [
         {"item": s.item(nid), "theme": s.theme_labels.get(r["theme"], r["theme"]), "stance": r["stance"],
          "support": int(r["strength"]),

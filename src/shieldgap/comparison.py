@@ -39,20 +39,28 @@ def rules(df: pd.DataFrame) -> list[tuple[str, str, str]]:
 
 @dataclass(frozen=True)
 class Cell:
-    """One side of one factor: the statement (empty when the sources say nothing) and the ids it cites."""
+    """One side of one factor: the statement (empty when the sources say nothing), the ids it cites, and those of
+    them the report does not show under its parameters (``excluded``)."""
 
     text: str
     sources: tuple[str, ...]
+    excluded: tuple[str, ...] = ()
+
+    @property
+    def shown(self) -> tuple[str, ...]:
+        return tuple(x for x in self.sources if x not in self.excluded)
 
 
-def table(ledger) -> dict:
-    """The comparison as {"sides": [...], "rows": [{"factor", "cells"}]} in the table's order."""
+def table(ledger, shown: set[str] | None = None) -> dict:
+    """The comparison as {"sides": [...], "rows": [{"factor", "cells"}]} in the table's order. ``shown``: the
+    claim and note ids the report shows; a cited id outside it is marked excluded (None: all are shown)."""
     rows = []
     for _, r in ledger.comparison.iterrows():
         cells = []
         for side, _ in SIDES:
-            cited = r[f"{side}_sources"]
-            cells.append(Cell("" if _blank(r[side]) else str(r[side]),
-                              tuple(cited) if isinstance(cited, list) else ()))
+            cited = tuple(r[f"{side}_sources"]) if isinstance(r[f"{side}_sources"], list) else ()
+            cells.append(Cell("" if _blank(r[side]) else str(r[side]), cited,
+                              () if shown is None else tuple(x for x in cited if x not in shown)))
         rows.append({"id": r["factor_id"], "factor": str(r["factor"]), "cells": cells})
-    return {"sides": [heading for _, heading in SIDES], "rows": rows}
+    return {"sides": [heading for _, heading in SIDES], "rows": rows,
+            "any_excluded": any(c.excluded for row in rows for c in row["cells"])}

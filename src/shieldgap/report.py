@@ -120,10 +120,11 @@ class Report:
 
     def comparison(self, brief: bool = False) -> Html:
         """Israel and Ukraine side by side, factor by factor (data/comparison.csv)."""
+        shown = set(self.a.claims.index) | set(appendices.shown_notes(self.sections))
         if brief:
             return present("comparison", heading=self._entries["comparison"].title, anchor="comparison",
-                           brief=True, **comparison.table(self.ledger))
-        return self._section("comparison", "comparison", **comparison.table(self.ledger))
+                           brief=True, **comparison.table(self.ledger, shown))
+        return self._section("comparison", "comparison", **comparison.table(self.ledger, shown))
 
     def intro(self, part: str) -> Html:
         """The heading and introduction of a part of the report ("glance" or "themes")."""
