@@ -260,18 +260,21 @@ def timeline(a: Analysis):
         pad = pd.Timedelta(days=max(1.5, 0.08 * (stop - start).days))
         ax.set_xlim(start - pad, stop + pad)
         ax.set_ylim(len(order) - 0.4, -1.5)
-        for _, e in ev[(ev["date"] >= start) & (ev["date"] <= stop)].iterrows():
-            ax.axvline(e["date"], color="#bbbbbb", lw=0.6, ls=":", zorder=1)
-            ax.scatter([e["date"]], [0], marker=EVENT_MARKERS[e["kind"]], s=40, color="#333333", zorder=3)
+        here = ev[(ev["date"] >= start) & (ev["date"] <= stop)]
+        for date in here["date"]:
+            ax.axvline(date, color="#bbbbbb", lw=0.6, ls=":", zorder=1)
+        for kind, group in here.groupby("kind"):  # one collection per marker shape, not one per point
+            ax.scatter(group["date"], np.zeros(len(group)), marker=EVENT_MARKERS[kind], s=40, color="#333333",
+                       zorder=3)
         labelled = ev[(ev["date"] >= start) & (ev["date"] <= stop)].groupby("date")["event_id"].agg(" ".join)
         for j, (date, ids) in enumerate(labelled.items()):  # alternate heights so that neighbours do not collide
             ax.text(date, -0.35 - 0.55 * (j % 2), ids.replace(" ", "/"), ha="center", va="bottom", fontsize=6.5)
         part = st[(st["date"] >= start) & (st["date"] <= stop)]
-        for _, r in part.iterrows():
-            color = STANCE_COLORS[r["stance"]]
-            offset = {"explains_gap": -0.18, "challenges_gap": 0.18, "context": 0.0}[r["stance"]]
-            ax.scatter([r["date"]], [ypos[r["speaker"]] + offset], marker=STANCE_MARKERS[r["stance"]], s=30,
-                       facecolor=color if r["dated"] else "white", edgecolor=color, linewidth=1.1, zorder=4)
+        for (stance, dated), group in part.groupby(["stance", "dated"]):  # one collection per marker style
+            color = STANCE_COLORS[stance]
+            offset = {"explains_gap": -0.18, "challenges_gap": 0.18, "context": 0.0}[stance]
+            ax.scatter(group["date"], group["speaker"].map(ypos) + offset, marker=STANCE_MARKERS[stance], s=30,
+                       facecolor=color if dated else "white", edgecolor=color, linewidth=1.1, zorder=4)
         ax.set_yticks(range(len(order)), [textwrap.shorten(w, 34, placeholder="…") for w in order] if k == 0 else [])
         ax.tick_params(axis="y", length=0)
         ax.grid(axis="x", visible=False)
