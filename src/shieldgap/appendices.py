@@ -150,7 +150,8 @@ def claims_csv(a: analysis.Analysis, s: Sections | None = None) -> str:
         rows.append({"claim_id": cid, "reason_id": text(c["reason_id"]), "canonical_id": c["canonical_id"],
                      "theme": c["theme"], "stance": c["stance"], "speaker": src.speaker, "outlet": src.outlet.name,
                      "article_id": c["article_id"], "date": src.date.isoformat(),
-                     "date_is": "said" if src.said else "reported (approx.)" if src.approx else "reported",
+                     "date_is": ("said" if src.said else "reported (month only)" if src.month_only
+                                 else "reported (approx.)" if src.approx else "reported"),
                      "support": int(c["strength"]), "relevance": int(c["relevance"]),
                      "force": round(float(c["force"]), 3), "standing": round(float(c["e"]), 3),
                      "in_words": c["words"], "refuted": bool(c["refuted"]), "quote": text(c["quote"]),

@@ -195,7 +195,14 @@ def argument_map(a: Analysis, theme: str | None = None):
         ax.axis("off")
         ax.text(0, 0.5, "No explanation of the gap among the selected claims of this theme.", fontsize=8)
         return fig
-    lines = [max(_box_height(_label(n, g, "undercuts")) for n in (r[0], r[1], r[3]) if n) for r in rows]
+    def head(edge, shown):  # the relation, and the statement it answers when that is not the box it points at
+        t = edge["target"]
+        return edge["relation"] + (f" {g.nodes[t].get('claim', t) if t in g else t}" if t != shown else "")
+
+    heads = [(None, head(e1, cid) if ans else None, head(e2, ans) if rep else None)
+             for cid, ans, e1, rep, e2 in rows]
+    lines = [max(_box_height(_label(n, g, h)) for n, h in zip((r[0], r[1], r[3]), hs) if n)
+             for r, hs in zip(rows, heads)]
     gap = 1.0
     units = sum(lines) + gap * len(lines) + 2.0
     fig, ax = plt.subplots(figsize=(WIDTH, 0.125 * units + 0.2))
@@ -206,14 +213,14 @@ def argument_map(a: Analysis, theme: str | None = None):
     for x, head in zip(xs, ("Explanation", "Strongest answer", "Strongest reply to the answer")):
         ax.text(x, 1.0, head, fontsize=8, fontweight="bold", va="center")
     y = 0.0
-    for (cid, ans, e1, rep, e2), n in zip(rows, lines):
+    for (cid, ans, e1, rep, e2), n, (_, h1, h2) in zip(rows, lines, heads):
         yc = y - n / 2
         _box(ax, xs[0], yc, cid, g)
         if ans:
-            _box(ax, xs[1], yc, ans, g, e1["relation"])
+            _box(ax, xs[1], yc, ans, g, h1)
             _arrow(ax, xs[1], xs[0] + BOX_W, yc, e1["relation"])
             if rep:
-                _box(ax, xs[2], yc, rep, g, e2["relation"])
+                _box(ax, xs[2], yc, rep, g, h2)
                 _arrow(ax, xs[2], xs[1] + BOX_W, yc, e2["relation"])
         else:
             ax.text(xs[1], yc, "no answer among the selected sources", fontsize=6.6, style="italic", va="center",

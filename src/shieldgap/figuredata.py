@@ -56,7 +56,8 @@ def argument_chains(a, theme: str) -> list[tuple]:
     """Per explaining reason of ``theme`` (strongest first): (its best claim, answer, edge, reply, edge) or Nones.
 
     The answer and the reply are the analysis' (``Analysis.answers``): the strongest attack on any statement
-    of the reason, from any theme, and the strongest attack on that answer."""
+    of the reason, from any theme, and the strongest attack on that answer. Each edge names the statement it
+    attacks (``target``): another statement of the reason than its best, or another report of the answer."""
     g = a.__dict__.get("_graph")
     if g is None:
         g = a.__dict__["_graph"] = argument_graph(a)
@@ -64,7 +65,8 @@ def argument_chains(a, theme: str) -> list[tuple]:
     chains = []
     for rid, r in rs.sort_values("score", ascending=False, kind="stable").iterrows():
         ans, rep = a.answers.get(rid, (None, None))
-        edge = lambda x: {"relation": x["relation"], "impact": float(x["impact"]), "strength": int(x["strength"])}  # noqa: E731
+        edge = lambda x: {"relation": x["relation"], "impact": float(x["impact"]), "strength": int(x["strength"]),  # noqa: E731
+                          "target": x["target_id"]}
         chains.append((r["best"], ans["source_id"] if ans is not None else None, edge(ans) if ans is not None else None,
                        rep["source_id"] if rep is not None else None, edge(rep) if rep is not None else None))
     return chains, g
@@ -138,10 +140,14 @@ def argument_map(a, theme: str) -> FigureData:
     label = _labels(a).get(theme, theme)
 
     def shown(node):
-        return g.nodes[node].get("claim", node) if node else ""
+        return g.nodes[node].get("claim", node) if node in g else node or ""
 
-    rows = tuple((shown(c), g.nodes[c]["text"], f"{e1['relation']} by {shown(ans)}" if ans else "unanswered",
-                  f"{e2['relation']} by {shown(rep)}" if rep else "") for c, ans, e1, rep, e2 in chains)
+    def by(edge, node, shown_as):
+        aside = f" (it answers {shown(edge['target'])})" if edge["target"] != shown_as else ""
+        return f"{edge['relation']} by {shown(node)}{aside}"
+
+    rows = tuple((shown(c), g.nodes[c]["text"], by(e1, ans, c) if ans else "unanswered",
+                  by(e2, rep, ans) if rep else "") for c, ans, e1, rep, e2 in chains)
     answered = sum(1 for r in chains if r[1])
     alt = (f"Argument map of {label}: {len(chains)} explanation(s) of the gap, {answered} answered among the "
            f"selected sources, {sum(1 for r in chains if r[3])} of those answers replied to.")

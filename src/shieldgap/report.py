@@ -47,6 +47,7 @@ OUTLINE = (
     ('appendix_problems()', "appendix-b", "B", "Appendix B. Problems in the sources"),
     ('appendix_method()', "appendix-c", "C", "Appendix C. Methodology"),
     ('appendix_notes()', "appendix-d", "D", "Appendix D. Analyst notes"),
+    ('footer()', "reproducibility", "", "Reproducibility"),
 )
 
 

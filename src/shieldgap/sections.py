@@ -41,6 +41,7 @@ class Outlet:
     name: str
     type: str
     label: str
+    inferred: bool = False  # the curator inferred the outlet (no byline or masthead in the retrieved text)
 
     @property
     def state(self) -> bool:
@@ -60,6 +61,8 @@ class Source:
     outlet: Outlet
     said: bool = False
     own_voice: bool = False  # the outlet asserts it (actor ``@outlet``): ``speaker`` then names the outlet
+    paraphrase: bool = False  # the words are the outlet's account of what the speaker said
+    month_only: bool = False  # only the month of the reporting article is known
 
 
 @dataclass(frozen=True)
@@ -133,7 +136,8 @@ class Sections:
     def outlet(self, article_id: str) -> Outlet:
         art = self._articles[article_id]
         t = art["outlet_type"]
-        return Outlet(text(art["outlet"]), t, labels.OUTLET_TYPES.get(t, t))
+        return Outlet(text(art["outlet"]), t, labels.OUTLET_TYPES.get(t, t),
+                      inferred=text(art.get("outlet_basis")).startswith("inferred"))
 
     def source(self, c) -> Source:
         """Speaker, date and outlet of a claim row: said on its ``said_on``, else reported on the article's date."""
@@ -141,10 +145,11 @@ class Sections:
         said = text(c.get("said_on"))
         speaker, outlet, own = (self.actor_name(c["actor_id"], c["article_id"]), self.outlet(c["article_id"]),
                                 c["actor_id"] == "@outlet")
+        paraphrase = c.get("attribution") == "paraphrase"
         if said:
-            return Source(speaker, day(said), False, outlet, said=True, own_voice=own)
+            return Source(speaker, day(said), False, outlet, said=True, own_voice=own, paraphrase=paraphrase)
         return Source(speaker, day(art["published"]), art["date_precision"] != "day", outlet, said=False,
-                      own_voice=own)
+                      own_voice=own, paraphrase=paraphrase, month_only=art["date_precision"] == "month")
 
     def item(self, item_id: str) -> Quote | Note:
         """A claim's quote, or an analyst note (whose text the notes appendix prints)."""
