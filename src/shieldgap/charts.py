@@ -248,6 +248,10 @@ def _segments(dates: pd.Series) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
     return [tuple(x) for x in out]
 
 
+TIMELINE_ROW = 0.2  # inches per speaker: 40 speakers fit an A4 page without shrinking the text
+TIMELINE_LABEL_LEVELS = 3  # event labels staggered over this many heights
+
+
 @styled
 def timeline(a: Analysis):
     """Events (top row, by kind) and each speaker's statements (by stance; hollow: only the article's date is
@@ -258,15 +262,15 @@ def timeline(a: Analysis):
     segs = _segments(pd.concat([ev["date"], st["date"]]))
     spans = [max((b - e0).days, 1) for e0, b in segs]
     legend_lines = (len(ev) + 1) // 2
-    fig = plt.figure(figsize=(WIDTH, 0.26 * len(order) + 1.3 + 0.14 * legend_lines))
+    fig = plt.figure(figsize=(WIDTH, TIMELINE_ROW * len(order) + 1.5 + 0.14 * legend_lines))
     grid = fig.add_gridspec(2, len(segs), width_ratios=[np.sqrt(x) + 2.5 for x in spans], wspace=0.06,
-                            height_ratios=[0.26 * len(order) + 0.9, 0.14 * legend_lines + 0.45], hspace=0.12,
+                            height_ratios=[TIMELINE_ROW * len(order) + 1.1, 0.14 * legend_lines + 0.45], hspace=0.12,
                             top=0.93, bottom=0.01)
     for k, (start, stop) in enumerate(segs):
         ax = fig.add_subplot(grid[0, k])
         pad = pd.Timedelta(days=max(1.5, 0.08 * (stop - start).days))
         ax.set_xlim(start - pad, stop + pad)
-        ax.set_ylim(len(order) - 0.4, -1.5)
+        ax.set_ylim(len(order) - 0.4, -0.4 - 0.75 * TIMELINE_LABEL_LEVELS)
         here = ev[(ev["date"] >= start) & (ev["date"] <= stop)]
         for date in here["date"]:
             ax.axvline(date, color="#bbbbbb", lw=0.6, ls=":", zorder=1)
@@ -274,8 +278,9 @@ def timeline(a: Analysis):
             ax.scatter(group["date"], np.zeros(len(group)), marker=EVENT_MARKERS[kind], s=40, color="#333333",
                        zorder=3)
         labelled = ev[(ev["date"] >= start) & (ev["date"] <= stop)].groupby("date")["event_id"].agg(" ".join)
-        for j, (date, ids) in enumerate(labelled.items()):  # alternate heights so that neighbours do not collide
-            ax.text(date, -0.35 - 0.55 * (j % 2), ids.replace(" ", "/"), ha="center", va="bottom", fontsize=6.5)
+        for j, (date, ids) in enumerate(labelled.items()):  # staggered heights so that neighbours do not collide
+            ax.text(date, -0.4 - 0.75 * (j % TIMELINE_LABEL_LEVELS), ids.replace(" ", "/"), ha="center", va="bottom",
+                    fontsize=6.5)
         part = st[(st["date"] >= start) & (st["date"] <= stop)]
         for (stance, dated), group in part.groupby(["stance", "dated"]):  # one collection per marker style
             color = STANCE_COLORS[stance]
