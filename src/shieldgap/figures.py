@@ -12,9 +12,10 @@ kernel built the tables (as the report did before) did not pay for itself: measu
 2-core machine, the kernel's work took longer with the workers (median 4.9 s) than without (3.4 s).
 
 A drawn figure is kept in the project's ``.cache/figures/`` (never in a data folder) under a key made of
-everything it depends on: the chart, its theme, the curated data's fingerprint, the report's parameters
-and the versions of shieldgap and matplotlib. A render repeated with the same data and parameters reuses
-every figure; any change to one of them draws afresh. The cache is bounded (``CACHE_KEEP`` files, oldest
+what it is drawn from — the chart, its theme, the values it reads from the analysis
+(:func:`shieldgap.charts.basis`) — and the code and library versions that draw it. A render whose change
+leaves a figure's values alone reuses it (new theme weights redraw the balance chart only); any change to
+them draws afresh. The cache is bounded (``CACHE_KEEP`` files, oldest
 removed first) and a file that cannot be read or written only costs a drawing.
 """
 from __future__ import annotations
@@ -29,7 +30,6 @@ from dataclasses import dataclass
 OVERVIEW = ("balance", "claims_by_theme", "coverage", "timeline")
 ARGUMENT_MAP = "argument_map"
 CACHE_KEEP = 300  # figure files kept in .cache/figures/
-NOT_KEYED = ("title", "previous_manifest")  # parameters no figure shows
 
 
 @dataclass(frozen=True)
@@ -92,11 +92,12 @@ class Figures:
         return self._drawn[key]
 
     def _cache_key(self, chart: str, theme: str | None) -> str:
+        """What the figure is drawn from (:func:`shieldgap.charts.basis`) and the code that draws it."""
+        from .charts import basis
         from .report_cache import code_fingerprint
 
-        params = {k: v for k, v in self.analysis.params.items() if k not in NOT_KEYED}
-        basis = [chart, theme, self.analysis.ledger.fingerprint, params, code_fingerprint()]
-        return hashlib.sha256(json.dumps(basis, sort_keys=True, default=str).encode()).hexdigest()
+        data = [chart, theme, basis(self.analysis, chart, theme), code_fingerprint()]
+        return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
     def _cached_svg(self, chart: str, theme: str | None) -> bytes:
         from .io_utils import atomic_write_bytes
