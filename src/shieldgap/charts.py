@@ -103,7 +103,8 @@ def coverage(a: Analysis):
             ax.text(j, i, str(v), ha="center", va="center", fontsize=7,
                     color="white" if v > vals.max() / 2 else "black")
     ax.set_yticks(range(len(rows)), names, fontsize=7)
-    ax.set_xticks(range(len(cols)), [textwrap.fill(str(labels.get(t, t)), 11) for t in cols], fontsize=6.5)
+    ax.set_xticks(range(len(cols)), [textwrap.fill(str(labels.get(t, t)), 11, break_long_words=False) for t in cols],
+                  fontsize=6.5)
     ax.xaxis.tick_top()
     ax.grid(False)
     for sp in ax.spines.values():
