@@ -296,6 +296,26 @@ def test_a_cached_update_equals_a_fresh_report(x, ledger, change):
     _same_as_fresh_report(x, ledger)
 
 
+def test_sections_of_a_new_selection_are_those_of_a_fresh_report(ledger):
+    """The explorer reuses the lookups of the ledger's rows of its first Sections for each new selection
+    (Sections(a, like=first)); every other attribute is the selection's, exactly as Sections(a) sets it."""
+    from shieldgap.sections import Sections
+
+    LEDGER_LOOKUPS = Sections.LEDGER_LOOKUPS
+
+    first = Sections(_expected(ledger, {}))
+    first.summary(), first.source_base()  # what it computes lazily for its own selection must not carry over
+    for overrides in ({"min_strength": 3}, {"include_analyst_notes": False}, {"themes": ["geography"]},
+                      {"exclude_outlet_types": ["state_controlled_media"], "date_from": "2024-04-20"}):
+        a = _expected(ledger, overrides)
+        got, want = Sections(a, like=first), Sections(a)
+        assert sorted(vars(got)) == sorted(vars(want))
+        assert got.a is a and all(getattr(got, k) is getattr(first, k) for k in LEDGER_LOOKUPS)
+        assert {k: repr(v) for k, v in vars(got).items() if k != "a"} == \
+            {k: repr(v) for k, v in vars(want).items() if k != "a"}
+        assert got.summary() == want.summary() and vars(got).keys() == vars(want).keys()
+
+
 def test_a_weight_change_only_reweighs(x):
     claims_chart = x.claims_by_theme_html
     x.weight["geography"].value = 3.3

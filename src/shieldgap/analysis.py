@@ -7,11 +7,12 @@ the argument graph from the ledger and arranges the results as tables the report
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from . import robustness, scoring
+from . import robustness, scoring, selection
 from .fields import ATTACKS
 from .ledger import Ledger
 from .selection import article_selected, claim_selected, note_selected
@@ -46,14 +47,24 @@ class Analysis:
         return {"band": self.balance[["theme", "p05", "p50", "p95"]]}
 
 
+def _records(frame: pd.DataFrame, fields) -> list[dict]:
+    """The rows of ``frame`` as dicts of ``fields``, with the values ``tolist`` gives (``to_dict`` boxes every
+    value on its own, several times slower)."""
+    return [dict(zip(fields, row)) for row in zip(*(frame[f].tolist() for f in fields))]
+
+
 def select(ledger: Ledger, p: dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The articles, claims and notes ``p`` selects, by the predicates of :mod:`shieldgap.selection`, given
+    the fields they read (``*_FIELDS``); an article's date as the text they compare, made once per article."""
     arts = ledger.articles
-    art_records = {aid: a.to_dict() for aid, a in arts.iterrows()}
+    art_records = dict(zip(arts.index, _records(arts, selection.ARTICLE_FIELDS)))
+    for r in art_records.values():
+        r["published"] = selection.date_text(r["published"])
     amask = [article_selected(art_records[aid], p) for aid in arts.index]
     claims = ledger.claims
-    cmask = [claim_selected(c, art_records.get(c["article_id"]), p) for c in claims.to_dict("records")]
+    cmask = [claim_selected(c, art_records.get(c["article_id"]), p) for c in _records(claims, selection.CLAIM_FIELDS)]
     notes = ledger.analyst_notes
-    nmask = [note_selected(n, p) for n in notes.to_dict("records")]
+    nmask = [note_selected(n, p) for n in notes[list(selection.NOTE_FIELDS)].to_dict("records")]
     return (arts.loc[np.array(amask, dtype=bool)], claims.loc[np.array(cmask, dtype=bool)].copy(),
             notes.loc[np.array(nmask, dtype=bool)].copy())
 
@@ -68,53 +79,77 @@ def theme_weights(themes: pd.DataFrame, p: dict) -> pd.Series:
 
 def appearances(claims: pd.DataFrame) -> dict[str, list[str]]:
     """Each selected claim id -> every selected appearance of its canonical claim (itself included)."""
-    members = claims.groupby("canonical_id")["claim_id"].apply(list).to_dict()
-    return {c: members[k] for c, k in zip(claims["claim_id"], claims["canonical_id"])}
+    pairs = list(zip(claims["claim_id"].tolist(), claims["canonical_id"].tolist()))
+    members: dict[str, list[str]] = {}
+    for c, k in pairs:
+        members.setdefault(k, []).append(c)
+    return {c: members[k] for c, k in pairs}
 
 
 def graph(claims: pd.DataFrame, notes: pd.DataFrame, rel: pd.DataFrame,
           same: dict[str, list[str]]) -> tuple[list[str], scoring.Graph]:
     """The argument graph over claims and notes; an answer to one appearance answers all its appearances
     (``same``: :func:`appearances`)."""
-    items = list(claims["claim_id"]) + list(notes["note_id"])
-    attacks = [(s, t2, r, q) for s, t, r, q in zip(rel["source_id"], rel["target_id"], rel["relation"], rel["strength"])
-               for t2 in same.get(t, [t])]
+    items = claims["claim_id"].tolist() + notes["note_id"].tolist()
+    columns = (rel[c].tolist() for c in ("source_id", "target_id", "relation", "strength"))
+    attacks = [(s, t2, r, q) for s, t, r, q in zip(*columns) for t2 in same.get(t, [t])]
     return items, scoring.Graph.build(items, attacks)
 
 
+class _Stated(NamedTuple):
+    """What :func:`reason_table` reads of a claim that states a reason."""
+
+    claim_id: str
+    e: float
+    strength: int
+    relevance: int
+    article_id: str
+    outlet: str
+    force: float
+    refuted: bool
+
+
 def reason_table(claims: pd.DataFrame, ledger: Ledger, weights: pd.Series, covers: dict) -> pd.DataFrame:
+    """One row per reason with selected claims, by reason id. A reason's best statement is its claim with
+    the largest (e, support, relevance), the first in the ledger's order on a tie."""
+    by_reason: dict[str, list[_Stated]] = {}
+    columns = [claims.index.tolist(), *(claims[f].tolist() for f in _Stated._fields[1:])]
+    for rid, *values in zip(claims["reason_id"].fillna("").tolist(), *columns):
+        if rid:
+            by_reason.setdefault(rid, []).append(_Stated(*values))
+    info = dict(zip(ledger.reasons.index, _records(ledger.reasons, ("theme", "stance", "statement"))))
     rows = []
-    for rid, c in claims[claims["reason_id"].fillna("") != ""].groupby("reason_id"):
-        r = ledger.reasons.loc[rid]
-        best = c.sort_values(["e", "strength", "relevance"], ascending=False, kind="stable").index[0]
-        arts = sorted(set(c["article_id"]))
+    for rid in sorted(by_reason):
+        c, r = by_reason[rid], info[rid]
+        best = max(c, key=lambda x: (x.e, x.strength, x.relevance))  # max keeps the first of equals
+        arts = sorted({x.article_id for x in c})
+        outlets = sorted({x.outlet for x in c})
         events = {e for a in arts for e in covers.get(a, [])}
         w = float(weights.get(r["theme"], 1.0))
-        e = float(c.at[best, "e"])
         rows.append({"reason_id": rid, "theme": r["theme"], "stance": r["stance"], "statement": r["statement"],
-                     "e": e, "force": float(c.at[best, "force"]), "best": best, "members": list(c.index),
-                     "n_claims": len(c), "n_articles": len(arts), "n_outlets": c["outlet"].nunique(),
-                     "n_events": len(events), "articles": arts, "outlets": sorted(set(c["outlet"])),
-                     "single_source": c["outlet"].nunique() <= 1, "weight": w, "score": w * e,
-                     "words": scoring.in_words(e), "refuted": bool(c.at[best, "refuted"])})
+                     "e": best.e, "force": best.force, "best": best.claim_id, "members": [x.claim_id for x in c],
+                     "n_claims": len(c), "n_articles": len(arts), "n_outlets": len(outlets),
+                     "n_events": len(events), "articles": arts, "outlets": outlets,
+                     "single_source": len(outlets) <= 1, "weight": w, "score": w * best.e,
+                     "words": scoring.in_words(best.e), "refuted": best.refuted})
     return pd.DataFrame(rows, columns=REASON_COLUMNS).set_index("reason_id", drop=False).rename_axis(None)
 
 
 def theme_balance(reasons: pd.DataFrame, weights: pd.Series, draws: np.ndarray) -> pd.DataFrame:
     """Per theme w × (Σ e of explaining reasons − Σ e of challenging ones), with the 5-95 % band over
     ``draws`` (perturbed weights: draws × themes)."""
+    theme, stance, e = reasons["theme"].to_numpy(), reasons["stance"].to_numpy(), reasons["e"].to_numpy(dtype=float)
+    explains, challenges = stance == "explains_gap", stance == "challenges_gap"
     rows = []
-    for j, (theme, w) in enumerate(weights.items()):
-        r = reasons[reasons["theme"] == theme]
-        ex = float(r.loc[r["stance"] == "explains_gap", "e"].sum())
-        ch = float(r.loc[r["stance"] == "challenges_gap", "e"].sum())
+    for j, (t, w) in enumerate(weights.items()):
+        ex_t, ch_t = (theme == t) & explains, (theme == t) & challenges
+        ex, ch = float(e[ex_t].sum()), float(e[ch_t].sum())
         band = draws[:, j] * (ex - ch) if len(draws) else np.array([w * (ex - ch)])
-        rows.append({"theme": theme, "weight": float(w), "explains": ex, "challenges": ch,
-                     "n_explains": int((r["stance"] == "explains_gap").sum()),
-                     "n_challenges": int((r["stance"] == "challenges_gap").sum()),
+        p05, p50, p95 = np.percentile(band, [5, 50, 95]).tolist()
+        rows.append({"theme": t, "weight": float(w), "explains": ex, "challenges": ch,
+                     "n_explains": int(ex_t.sum()), "n_challenges": int(ch_t.sum()),
                      "balance": float(w) * (ex - ch), "explains_weighted": float(w) * ex,
-                     "p05": float(np.percentile(band, 5)), "p50": float(np.percentile(band, 50)),
-                     "p95": float(np.percentile(band, 95))})
+                     "p05": p05, "p50": p50, "p95": p95})
     return pd.DataFrame(rows, columns=["theme", "weight", "explains", "challenges", "n_explains", "n_challenges",
                                        "balance", "explains_weighted", "p05", "p50", "p95"]
                         ).set_index("theme", drop=False).rename_axis(None)
@@ -126,10 +161,21 @@ def strongest_first(rel: pd.DataFrame) -> pd.DataFrame:
     return att.sort_values(["impact", "strength", "relation_id"], ascending=[False, False, True])
 
 
-def _strongest(att: pd.DataFrame, targets, exclude=()) -> pd.Series | None:
-    """The strongest of the attacks ``att`` (sorted by :func:`strongest_first`) on ``targets``."""
-    att = att[att["target_id"].isin(set(targets)) & ~att["source_id"].isin(set(exclude))]
-    return None if att.empty else att.iloc[0]
+class _Strongest:
+    """The strongest of the attacks ``att`` (sorted by :func:`strongest_first`) on a set of targets."""
+
+    def __init__(self, att: pd.DataFrame):
+        self.att = att
+        self.source = att["source_id"].tolist()
+        self.on: dict[str, list[int]] = {}  # target -> positions of the attacks on it in ``att``
+        for i, t in enumerate(att["target_id"].tolist()):
+            self.on.setdefault(t, []).append(i)
+
+    def __call__(self, targets, exclude=()) -> pd.Series | None:
+        exclude = set(exclude)
+        first = min((i for t in set(targets) for i in self.on.get(t, ()) if self.source[i] not in exclude),
+                    default=None)
+        return None if first is None else self.att.iloc[first]
 
 
 def answers_to(a: Analysis, reason_id: str) -> pd.DataFrame:
@@ -145,8 +191,8 @@ def robustness_inputs(claims, notes, items, g, support, relevance, reasons, weig
     return robustness.Inputs(
         graph=g, support=support, relevance=relevance,
         is_claim=np.arange(len(items)) < n_claims,
-        article=np.array(list(claims["article_id"]) + [""] * len(notes), dtype=object),
-        outlet=np.array(list(claims["outlet"]) + [""] * len(notes), dtype=object),
+        article=np.array(claims["article_id"].tolist() + [""] * len(notes), dtype=object),
+        outlet=np.array(claims["outlet"].tolist() + [""] * len(notes), dtype=object),
         reasons=list(reasons.index), members=[np.array([pos[m] for m in ms], dtype=int) for ms in reasons["members"]],
         reason_theme=np.array([themes.index(t) for t in reasons["theme"]], dtype=int),
         explains=(reasons["stance"] == "explains_gap").to_numpy(), weights=weights.to_numpy(dtype=float))
@@ -157,7 +203,7 @@ def analyse(ledger: Ledger, p: dict) -> Analysis:
     themes = ledger.themes[[t in (p.get("themes") or ledger.themes.index) for t in ledger.themes.index]]
     themes = themes[themes.index.isin(claims["theme"].unique())]
     weights = theme_weights(themes, p)
-    ids = set(claims["claim_id"]) | set(notes["note_id"])
+    ids = set(claims["claim_id"].tolist()) | set(notes["note_id"].tolist())
     rel = ledger.relations[ledger.relations["source_id"].isin(ids) & ledger.relations["target_id"].isin(ids)].copy()
     articles = ledger.articles
     claims["outlet"] = claims["article_id"].map(articles["outlet"])
@@ -168,8 +214,8 @@ def analyse(ledger: Ledger, p: dict) -> Analysis:
     # score
     same = appearances(claims)
     items, g = graph(claims, notes, rel, same)
-    support = np.array(list(claims["strength"]) + list(notes["strength"]), dtype=float)
-    relevance = np.array(list(claims["relevance"]) + [scoring.NOTE_RELEVANCE] * len(notes), dtype=float)
+    support = np.array(claims["strength"].tolist() + notes["strength"].tolist(), dtype=float)
+    relevance = np.array(claims["relevance"].tolist() + [scoring.NOTE_RELEVANCE] * len(notes), dtype=float)
     f = scoring.force(support, relevance)
     e = scoring.standing(g, f[None, :])[0]
     n = len(claims)
@@ -192,16 +238,16 @@ def analyse(ledger: Ledger, p: dict) -> Analysis:
     draws = weights.to_numpy(dtype=float)[None, :] * np.exp(spread * rng.standard_normal((n_samples, len(weights))))
     bal = theme_balance(reasons, weights, draws)
     a = Analysis(p, ledger, arts, claims, notes, rel, themes.assign(weight=weights), reasons, bal)
-    att = strongest_first(rel)
+    strongest = _Strongest(strongest_first(rel))
     for rid, members in reasons["members"].items():
-        ans = _strongest(att, members)
+        ans = strongest(members)
         reply = None
         if ans is not None:
             src = ans["source_id"]
-            reply = _strongest(att, same.get(src, [src]), exclude=members)
+            reply = strongest(same.get(src, [src]), exclude=members)
         a.answers[rid] = (ans, reply)
     a.inputs = robustness_inputs(claims, notes, items, g, support, relevance, reasons, weights)
-    a.robustness = robustness.run(a.inputs, n_samples, spread, int(p["seed"]))
+    a.robustness = robustness.run(a.inputs, n_samples, spread, int(p["seed"]), e=e[None, :])
     return a
 
 

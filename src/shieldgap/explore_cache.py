@@ -8,7 +8,8 @@ depends on the weights. :class:`LiveReports` keeps the analyses of the last few 
 recently used first out) and, for another weighting of a kept selection, redoes only the weighted part
 with the same functions and arithmetic as ``analyse``: the reasons' scores, the theme balances and their
 band, and the robustness ranking over the kept standings (``robustness.Result.draws``). It keeps each
-selection's :class:`shieldgap.sections.Sections` too, whose lookups depend on the selection only. The
+selection's :class:`shieldgap.sections.Sections` too, whose lookups depend on the selection only; a new
+selection's reuse the lookups of the ledger's rows made for the first (``Sections(a, like=...)``). The
 numbers are those of a fresh :class:`shieldgap.report.Report` with the same parameters;
 tests/test_explore.py checks it for every kind of control.
 """
@@ -113,9 +114,13 @@ class LiveReports:
         self.keep = keep
         self.last = ""
         self._kept: OrderedDict[str, tuple[analysis.Analysis, Sections]] = OrderedDict()
-        self._light = {  # what params.validate checks against: the loaded ledger, not a second read of the files
+        self._lookups: Sections | None = None  # the first sections: their lookups of the ledger serve every selection
+        # What params.validate checks against: the loaded ledger, not a second read of the files, in the form
+        # sources.light_ledger gives (dates as ISO text, which the selection predicates compare).
+        self._light = {
             "themes": dict.fromkeys(ledger.themes.index),
-            "articles": {aid: a.to_dict() for aid, a in ledger.articles.iterrows()},
+            "articles": {aid: {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in a.to_dict().items()}
+                         for aid, a in ledger.articles.iterrows()},
             "claims": ledger.claims.to_dict("records")}
         self._absent = () if len(uncurated_articles(ledger)) else ("new-material",)
 
@@ -125,7 +130,11 @@ class LiveReports:
         kept = self._kept.get(key)
         if kept is None:
             a = analysis.analyse(self.ledger, p)
-            self._kept[key] = a, Sections(a)
+            if self._lookups is None:
+                self._lookups = sections = Sections(a)
+            else:
+                sections = Sections(a, like=self._lookups)
+            self._kept[key] = a, sections
             while len(self._kept) > self.keep:
                 self._kept.popitem(last=False)
             self.last = "analysed"

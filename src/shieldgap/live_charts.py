@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import math
+from collections import Counter
 from functools import lru_cache
 
 import numpy as np
@@ -41,8 +42,10 @@ def balance_rows(a) -> pd.DataFrame:
 
 def claims_rows(a) -> pd.DataFrame:
     """The counts of ``charts.claims_by_theme``, bottom bar first: claims per theme (rows) and stance."""
-    counts = a.claims.groupby(["theme", "stance"]).size().unstack(fill_value=0)
-    counts = counts.reindex(columns=list(STANCE_COLORS), fill_value=0)
+    n = Counter(zip(a.claims["theme"].tolist(), a.claims["stance"].tolist()))
+    themes = sorted({theme for theme, _ in n})
+    counts = pd.DataFrame([[n[t, s] for s in STANCE_COLORS] for t in themes], dtype="int64",
+                          index=pd.Index(themes, name="theme"), columns=pd.Index(list(STANCE_COLORS), name="stance"))
     return counts.loc[counts.sum(axis=1).sort_values().index]
 
 

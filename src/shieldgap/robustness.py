@@ -72,7 +72,8 @@ def _shares(inp: Inputs, scores: np.ndarray, base_top: list[int]) -> tuple[float
     order = _ranked(scores)
     lead = float(np.mean(order[:, 0] == base_top[0])) if base_top else None
     k = len(base_top)
-    same = float(np.mean([set(row[:k]) == set(base_top) for row in order])) if k else None
+    # the same top k as a set: the same k indices once sorted
+    same = float(np.mean(np.all(np.sort(order[:, :k], axis=1) == sorted(base_top), axis=1))) if k else None
     per = {inp.reasons[j]: float(np.mean(np.any(order[:, :k] == j, axis=1))) for j in base_top}
     return lead, same, per
 
@@ -90,8 +91,9 @@ class Draws:
     without_outlet: np.ndarray  # (outlets, items)
 
 
-def standings(inp: Inputs, n: int, seed: int) -> Draws:
-    """Score the ledger as it is, ``n`` rating perturbations, and without each article and each outlet."""
+def standings(inp: Inputs, n: int, seed: int, e: np.ndarray | None = None) -> Draws:
+    """Score the ledger as it is (unless its standings ``e``, 1 × items, are given), ``n`` rating
+    perturbations, and without each article and each outlet."""
     rng = np.random.default_rng([seed, 1])
     f = scoring.force(inp.support, inp.relevance)[None, :]
 
@@ -106,7 +108,9 @@ def standings(inp: Inputs, n: int, seed: int) -> Draws:
         names = sorted({v for v in values if v})
         keep = (values[None, :] != np.array(names, dtype=object)[:, None]).astype(float).reshape(len(names), -1)
         dropped[key] = (names, scoring.standing(inp.graph, f * keep) if names else np.zeros((0, len(values))))
-    return Draws(scoring.standing(inp.graph, f), scoring.standing(inp.graph, scoring.force(s, r)),
+    if e is None:
+        e = scoring.standing(inp.graph, f)
+    return Draws(e, scoring.standing(inp.graph, scoring.force(s, r)),
                  dropped["article"][0], dropped["article"][1], dropped["outlet"][0], dropped["outlet"][1])
 
 
@@ -123,8 +127,8 @@ def rank(inp: Inputs, draws: Draws, n: int, spread: float, seed: int) -> Result:
     if not base_order:
         return res
     w = w0 * np.exp(spread * rng.standard_normal((n, len(inp.weights))))
-    res.leader_weights, res.top_weights, res.weights = _shares(inp, _scores(inp, np.repeat(draws.e, n, 0), w),
-                                                               base_order)
+    # the ledger as it is under each weight draw: (1, items) standings broadcast against (n, themes) weights
+    res.leader_weights, res.top_weights, res.weights = _shares(inp, _scores(inp, draws.e, w), base_order)
     res.leader_ratings, res.top_ratings, res.ratings = _shares(inp, _scores(inp, draws.ratings, w0), base_order)
     for names, e_d, out in ((draws.articles, draws.without_article, res.drop_article),
                             (draws.outlets, draws.without_outlet, res.drop_outlet)):
@@ -136,10 +140,11 @@ def rank(inp: Inputs, draws: Draws, n: int, spread: float, seed: int) -> Result:
     return res
 
 
-def run(inp: Inputs, n: int, spread: float, seed: int) -> Result:
+def run(inp: Inputs, n: int, spread: float, seed: int, e: np.ndarray | None = None) -> Result:
     """All four tests: ``n`` draws for the random ones, from ``seed``. The result keeps the standings it
-    ranked (``draws``), so that the same selection under other weights is re-ranked without re-scoring."""
-    draws = standings(inp, n, seed)
+    ranked (``draws``), so that the same selection under other weights is re-ranked without re-scoring.
+    ``e``: the standings of the ledger as it is, if the caller has scored it already."""
+    draws = standings(inp, n, seed, e)
     res = rank(inp, draws, n, spread, seed)
     res.draws = draws
     return res

@@ -8,6 +8,7 @@ once (the robustness checks in :mod:`shieldgap.robustness`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -69,6 +70,11 @@ class Graph:
             if rows else (np.zeros(0, int), np.zeros(0, int), np.zeros(0))
         return cls(items, src, tgt, mult)
 
+    @cached_property
+    def plan(self) -> _Plan:
+        """How :func:`standing` iterates this graph (computed once: robustness scores it several times)."""
+        return _plan(self)
+
 
 def impacts(graph: Graph, e: np.ndarray) -> np.ndarray:
     """Largest impact on each item, per draw: shape of ``e`` (draws × items)."""
@@ -89,55 +95,82 @@ def standing(graph: Graph, f: np.ndarray) -> np.ndarray:
     Damped iteration: mutual attacks converge instead of oscillating. Computed as :func:`impacts` states
     it, on a smaller set of arrays with the same values: an item no answer targets keeps e = f, so only the
     targets are iterated; targets answered by the same answers (every appearance of a claim is) share one
-    maximum; and the draws are the inner axis. Max is exact and every other operation is the same, so the
-    result is the same to the last bit."""
+    maximum, taken one edge of each group at a time (see :class:`_Plan`), and divided by 5 after it rather
+    than before (rounding is monotone: the same value); and the draws are the inner axis. Max is exact and
+    every other operation is the same, so the result is the same to the last bit."""
     f = np.atleast_2d(np.asarray(f, dtype=float))
     if not len(graph.src):
         return f.copy()
-    plan = _plan(graph)
+    plan = graph.plan
     ft = np.ascontiguousarray(f[:, plan.targets].T)  # targets × draws
-    et = ft.copy()
-    out = f.copy()
+    # the answers' standing, a row each: the targets' (iterated), then the answers no answer targets (e = f)
+    rows = np.concatenate([ft, f[:, plan.fixed].T])
+    et = rows[:len(ft)]  # a view: updating it updates the answers' rows
     for _ in range(ROUNDS):
-        out[:, plan.targets] = et.T
-        e_src = np.ascontiguousarray(out[:, plan.src].T)  # answers' standing, edges × draws
-        vals = plan.mult * e_src / 5.0
-        impact = np.maximum.reduceat(vals, plan.starts, axis=0)[plan.group]  # targets × draws
-        new = ft * (1.0 - MAX_DISCOUNT * impact)
+        vals = plan.mult * rows[plan.src]  # edges × draws
+        # groups × draws; divided by 5 after the maximum, which rounding (monotone) leaves the same
+        discount = 1.0 - MAX_DISCOUNT * (_group_max(vals, plan.layers) / 5.0)
+        new = ft * discount[plan.group]
         new = DAMPING * et + (1 - DAMPING) * new
-        if np.max(np.abs(new - et), initial=0.0) < TOLERANCE:
-            out[:, plan.targets] = new.T
-            return out
-        et = new
+        done = np.max(np.abs(new - et), initial=0.0) < TOLERANCE
+        et[:] = new
+        if done:
+            break
+    out = f.copy()
     out[:, plan.targets] = et.T
     return out
 
 
+def _group_max(vals: np.ndarray, layers: list[int]) -> np.ndarray:
+    """The maximum of each group's rows of ``vals``, stored layer by layer (see :class:`_Plan`), in place."""
+    acc = vals[:layers[0]]
+    at = layers[0]
+    for n in layers[1:]:
+        np.maximum(acc[:n], vals[at:at + n], out=acc[:n])
+        at += n
+    return acc
+
+
 @dataclass(frozen=True)
 class _Plan:
+    """The attacks as :func:`standing` iterates them.
+
+    Targets answered by the same set of distinct (answer, multiplier) edges form a group. Groups are
+    numbered largest first, and the edges are stored in layers: the first edge of every group, then the
+    second edge of every group that has two, and so on; the maximum over a group is then an element-wise
+    maximum of a few contiguous blocks (``np.maximum.reduceat`` along the edges is many times slower)."""
+
     targets: np.ndarray  # items some answer targets
-    src: np.ndarray  # distinct (answer, multiplier) edges, grouped by the set of answers of their targets
+    fixed: np.ndarray  # answers no answer targets: their standing is their force
+    src: np.ndarray  # (edges,) each edge's answer, as a row of [targets, fixed]
     mult: np.ndarray  # (edges, 1)
-    starts: np.ndarray  # first edge of each group
+    layers: list[int]  # number of edges in each layer (= number of groups with more edges than the layer's rank)
     group: np.ndarray  # (targets,) the group of each target
 
 
 def _plan(graph: Graph) -> _Plan:
-    """The attacks of ``graph`` grouped by their targets' set of distinct (answer, multiplier) edges."""
+    """The :class:`_Plan` of ``graph``."""
     incoming: dict[int, set] = {}
     for s, t, m in zip(graph.src.tolist(), graph.tgt.tolist(), graph.mult.tolist()):
         incoming.setdefault(t, set()).add((s, m))
     targets = sorted(incoming)
-    groups: dict[frozenset, int] = {}
-    group = [groups.setdefault(frozenset(incoming[t]), len(groups)) for t in targets]
-    src, mult, starts = [], [], []
-    for edges in groups:
-        starts.append(len(src))
-        for s, m in sorted(edges):
-            src.append(s)
+    sets = list(dict.fromkeys(frozenset(incoming[t]) for t in targets))  # distinct, in order of first target
+    sets.sort(key=len, reverse=True)  # stable: largest first
+    number = {edges: g for g, edges in enumerate(sets)}
+    row = {t: i for i, t in enumerate(targets)}
+    fixed = sorted({s for edges in sets for s, _m in edges} - set(targets))
+    row.update({s: len(targets) + i for i, s in enumerate(fixed)})
+    groups = [sorted(edges) for edges in sets]
+    layers = [sum(len(edges) > k for edges in groups) for k in range(max(map(len, groups), default=0))]
+    src, mult = [], []
+    for k, n in enumerate(layers):
+        for edges in groups[:n]:
+            s, m = edges[k]
+            src.append(row[s])
             mult.append(m)
-    return _Plan(np.array(targets, dtype=int), np.array(src, dtype=int), np.array(mult, dtype=float)[:, None],
-                 np.array(starts, dtype=int), np.array(group, dtype=int))
+    return _Plan(np.array(targets, dtype=int), np.array(fixed, dtype=int), np.array(src, dtype=int),
+                 np.array(mult, dtype=float)[:, None], layers,
+                 np.array([number[frozenset(incoming[t])] for t in targets], dtype=int))
 
 
 def reason_standing(e: np.ndarray, members: list[np.ndarray]) -> np.ndarray:

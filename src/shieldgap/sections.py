@@ -101,28 +101,39 @@ def reference(row) -> Reference:
 class Sections:
     """The values of every section before the appendices, for one analysis."""
 
-    def __init__(self, a: analysis.Analysis):
+    #: What ``__init__`` derives from the ledger alone (lookups of its rows, the same for every selection).
+    LEDGER_LOOKUPS = ("ledger", "theme_labels", "_articles", "_claims", "_notes", "_actors", "checks")
+
+    def __init__(self, a: analysis.Analysis, like: Sections | None = None):
+        """``like``: sections of another selection of the same ledger, whose lookups of the ledger's rows are
+        reused (the explorer makes one Sections per selection; turning the tables into dicts is most of it)."""
         self.a = a
-        self.ledger = a.ledger
         self.params = a.params
         self.brief = self.params.get("detail") == "brief"
-        self.theme_labels = self.ledger.themes["label"].to_dict()
+        if like is not None and like.ledger is a.ledger:
+            for name in self.LEDGER_LOOKUPS:
+                setattr(self, name, getattr(like, name))
+        else:
+            self._look_up(a.ledger)
         # The themes whose section shows an argument map (those with an explaining reason), in document order.
         explained = set(a.reasons.loc[a.reasons["stance"] == "explains_gap", "theme"])
         self.map_themes = [t for t in a.themes.index if t in explained]
-        # Row lookups as dicts: the sections read a few fields of hundreds of rows, which pandas' .loc makes slow.
-        led = self.ledger
-        self._articles = led.articles.to_dict("index")
-        self._claims = led.claims.to_dict("index")
-        self._notes = led.analyst_notes.to_dict("index")
-        self._actors = led.actors["name"].to_dict()
         self._e = {**a.claims["e"].to_dict(), **a.notes["e"].to_dict()}
         self._on: dict[str, list[dict]] = {}  # target id -> the relations on it, in the ledger's order
         for x in a.relations.to_dict("records"):
             self._on.setdefault(x["target_id"], []).append(x)
-        fc = self.ledger.fact_checks
+
+    def _look_up(self, led) -> None:
+        """Row lookups as dicts: the sections read a few fields of hundreds of rows, which pandas' .loc makes
+        slow (the attributes named in ``LEDGER_LOOKUPS``)."""
+        self.ledger = led
+        self.theme_labels = led.themes["label"].to_dict()
+        self._articles = led.articles.to_dict("index")
+        self._claims = led.claims.to_dict("index")
+        self._notes = led.analyst_notes.to_dict("index")
+        self._actors = led.actors["name"].to_dict()
         self.checks = {}
-        for fid, r in fc.iterrows():
+        for fid, r in led.fact_checks.iterrows():
             if text(r.get("claim_id")):
                 self.checks.setdefault(r["claim_id"], []).append(fid)
 

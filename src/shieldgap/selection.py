@@ -5,8 +5,14 @@ starts (no pandas) and by the analysis in the kernel: the selection is written o
 """
 from __future__ import annotations
 
+#: The fields of a record each predicate reads.
+ARTICLE_FIELDS = ("outlet", "outlet_type", "published")
+CLAIM_FIELDS = ("article_id", "theme", "strength")
+NOTE_FIELDS = ("theme", "strength")
 
-def _date(value) -> str:
+
+def date_text(value) -> str:
+    """A date as the predicates compare it: its first ten characters (``YYYY-MM-DD``), or "" if there is none."""
     return str(value)[:10] if value else ""
 
 
@@ -15,7 +21,7 @@ def article_selected(article: dict, p: dict) -> bool:
         return False
     if article.get("outlet_type") in (p.get("exclude_outlet_types") or []):
         return False
-    published = _date(article.get("published"))
+    published = date_text(article.get("published"))
     if p.get("date_from") and published < p["date_from"]:
         return False
     if p.get("date_to") and published > p["date_to"]:
