@@ -111,3 +111,66 @@ def test_the_exporter_gives_nbconverts_page_without_the_extra_tab_stops(tmp_path
         return re.sub(r"\s+", " ", str(soup))
 
     assert tags(ours) == tags(theirs)
+
+
+def test_the_notebooks_calls_are_read_from_their_code_cells():
+    from shieldgap.paths import notebooks_dir
+
+    report = report_cache.notebook_calls(notebooks_dir() / "report.ipynb")
+    assert report[0] == ("header", (), {}) and ("figure", ("timeline",), {}) in report
+    assert [c[0] for c in report][-1] == "appendix_notes" and "footer" not in [c[0] for c in report]
+    brief = report_cache.notebook_calls(notebooks_dir() / "brief.ipynb")
+    assert ("summary", (), {"brief": True}) in brief
+
+
+def test_the_renderer_prepares_the_record_the_kernel_replays(folder, namespace, capsys):
+    """prepare() computes, in a thread, every cell the notebook shows and the footer's values; the record equals
+    what the cells compute themselves, and the pending mark is gone when it is written."""
+    from shieldgap.paths import report_notebook
+
+    params = {**namespace, "title": "Prepared"}
+    thread = report_cache.prepare(params, report_notebook())
+    assert thread is not None
+    thread.join(120)
+    k = report_cache.key(params)
+    record = report_cache.load(k)
+    assert record is not None and record["footer"]["values"] and not list(folder.glob("*.pending"))
+    assert report_cache.prepare(params, report_notebook()) is None  # nothing left to do
+    replayed = report_cache.build(dict(params))
+    assert [str(getattr(replayed, n)(*a, **kw)) for n, a, kw in report_cache.notebook_calls(report_notebook())]
+    assert replayed.replayed
+    computed = report_cache.Cells(dict(params), None, None)
+    for name, args, kwargs in report_cache.notebook_calls(report_notebook()):
+        assert str(getattr(computed, name)(*args, **kwargs)) == record["cells"][report_cache._cell_key(name, args,
+                                                                                                      kwargs)]
+    capsys.readouterr()
+
+
+def test_a_pending_mark_of_a_dead_renderer_is_not_waited_for(folder, namespace):
+    import subprocess
+    import sys
+    import time
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    k = report_cache.key(dict(namespace))
+    (folder / f"{k}.pending").write_text(dead.stdout.strip(), encoding="ascii")
+    t = time.monotonic()
+    assert report_cache._wait_for(k) is False and time.monotonic() - t < 1
+
+
+def test_a_render_the_renderer_prepared_equals_one_computed_in_the_kernel(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from shieldgap.cli import main
+
+    title = f"Prepared {tmp_path.name}"  # a key no earlier render had
+    pages = []
+    for run, cache in (("prepared", None), ("computed", "off")):
+        if cache:
+            monkeypatch.setenv("SHIELDGAP_CACHE", cache)
+        out = tmp_path / run
+        result = CliRunner().invoke(main, ["render", "--out", str(out), "--format", "html", "-p", "title", title])
+        assert result.exit_code == 0, result.output
+        pages.append(re.sub(r"Rendered .*? of\s+analysis", "", (out / "report.html").read_text(encoding="utf-8"),
+                            flags=re.S))
+    assert pages[0] == pages[1]

@@ -209,11 +209,14 @@ def _produce(params: dict, notebooks: dict, formats, staging: Path, printer, tim
     import nbformat
     from papermill.exceptions import PapermillExecutionError
 
+    from .report_cache import prepare
+
     staged: dict[str, Path] = {}
     for doc, nb_path in notebooks.items():
         p = params[doc]
         log(f"{doc}: running {nb_path.name} ...")
         t = time.perf_counter()
+        preparing = prepare(p, nb_path)  # the cells' work, in this process while the kernel starts
         try:
             nb = execute(p, nb_path)
         except PapermillExecutionError as err:
@@ -221,6 +224,9 @@ def _produce(params: dict, notebooks: dict, formats, staging: Path, printer, tim
                               f"{' '.join(str(err.evalue).split())}") from None
         except Exception as err:  # noqa: BLE001 - the kernel died or could not start
             raise RenderError(f"the {doc} notebook could not be executed: {type(err).__name__}: {err}") from None
+        finally:
+            if preparing is not None:
+                preparing.join(timeout=60)
         timings[f"execute {doc}" if doc != "report" else "execute"] = time.perf_counter() - t
         for cell in nb.cells:  # papermill gives its injected cell a random id: the same inputs, the same page
             if "injected-parameters" in cell.get("metadata", {}).get("tags", []):

@@ -15,6 +15,12 @@ before, records each fragment it shows, and writes the record (atomically) when 
 cell - is shown. The footer's render time and duration are always the present run's. A record that
 cannot be read, or that is not one this program wrote for this key, is a miss; ``SHIELDGAP_CACHE=off``
 turns the cache (and the figure cache) off.
+
+On a miss the work need not wait for the kernel: ``shieldgap render`` calls :func:`prepare`, which computes
+the record in a thread of the rendering process while papermill starts the kernel (a second core's worth
+of work that would otherwise follow the start-up). It marks the key as pending; :func:`build` in the kernel
+waits for that mark to go and then replays the record, or computes the cells itself if the record did not
+come (an error, a killed renderer: a mark whose process is gone is ignored).
 """
 from __future__ import annotations
 
@@ -166,6 +172,11 @@ class Cells:
         cell.__name__ = name
         return cell
 
+    def save_record(self) -> None:
+        """Write the record of the cells shown so far and the footer's values (what :func:`prepare` computes)."""
+        stored = {"attachments": self.report.attachments(), "values": self.report.footer_values()}
+        save(self.key, self._shown, stored)
+
     def footer(self) -> Html:
         """The reproducibility footer (its render time and duration this run's), after handing the render the
         manifest and the claims annex (see :meth:`shieldgap.report.Report.footer`)."""
@@ -190,4 +201,104 @@ def build(namespace: dict) -> Cells:
     if not enabled():
         return Cells(params, None, None)
     k = key(params)
-    return Cells(params, k, load(k))
+    record = load(k)
+    if record is None and _wait_for(k):
+        record = load(k)
+    return Cells(params, k, record)
+
+
+# ---------------------------------------------------------------------------------------------- prepare
+WAIT_SECONDS = 300  # the longest a kernel waits for the renderer's record
+
+
+def notebook_calls(notebook: Path) -> list[tuple[str, tuple, dict]]:
+    """The cells a notebook shows, in order: each ``R.<cell>(<literal arguments>)`` of its code cells."""
+    import ast
+
+    calls = []
+    for cell in json.loads(Path(notebook).read_text(encoding="utf-8")).get("cells", []):
+        if cell.get("cell_type") != "code":
+            continue
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in CELLS
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "R"):
+                try:
+                    calls.append((node.func.attr, tuple(ast.literal_eval(a) for a in node.args),
+                                  {kw.arg: ast.literal_eval(kw.value) for kw in node.keywords}))
+                except ValueError:
+                    continue
+    return calls
+
+
+def _pending(k: str) -> Path:
+    return _folder() / f"{k}.pending"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _wait_for(k: str) -> bool:
+    """Wait while another process of this machine prepares the record of ``k``; True if it was prepared."""
+    mark, waited, t0 = _pending(k), False, time.monotonic()
+    while time.monotonic() - t0 < WAIT_SECONDS:
+        try:
+            pid = int(mark.read_text(encoding="ascii").strip() or 0)
+        except (OSError, ValueError):
+            return waited
+        if not _alive(pid):
+            return waited
+        waited = True
+        time.sleep(0.02)
+    return False
+
+
+def prepare(params: dict, notebook: Path):
+    """Start computing the record of a render of ``notebook`` with ``params`` (the full parameter set papermill
+    injects) in a thread; returns the thread, or None when the cache is off or the record exists."""
+    import threading
+
+    if not enabled():
+        return None
+    k = key(params)
+    if load(k) is not None:
+        return None
+    calls = notebook_calls(notebook)
+    mark = _pending(k)
+    try:
+        mark.parent.mkdir(parents=True, exist_ok=True)
+        for stale in mark.parent.glob("*.pending"):  # left by a renderer that was killed
+            try:
+                if not _alive(int(stale.read_text(encoding="ascii").strip() or 0)):
+                    stale.unlink(missing_ok=True)
+            except (OSError, ValueError):
+                stale.unlink(missing_ok=True)
+        mark.write_text(str(os.getpid()), encoding="ascii")
+    except OSError:
+        return None
+
+    def fill():
+        try:
+            cells = Cells(params, k, None)
+            for name, args, kwargs in calls:
+                getattr(cells, name)(*args, **kwargs)
+            cells.save_record()
+        except Exception:  # noqa: BLE001 - the kernel computes the cells itself and reports the error there
+            pass
+        finally:
+            mark.unlink(missing_ok=True)
+
+    thread = threading.Thread(target=fill, name="shieldgap-prepare", daemon=True)
+    thread.start()
+    return thread
