@@ -10,7 +10,8 @@ charts drawn with matplotlib (a weight not drawn before, so the figure cache mis
 A change that selects other claims (a theme, an outlet, a date, the minimum strength) is timed twice:
 "new selection", with the explorer's kept selections emptied first, so everything is scored afresh; and
 "kept selection", switching back and forth between two selections the explorer has seen. A weight change
-never changes the selection. Run: `.venv/bin/python benchmarks/bench_explore.py`.
+never changes the selection. Last, weight changes with the claims tables tab open, which also rebuild the
+theme-by-theme tables and argument maps. Run: `.venv/bin/python benchmarks/bench_explore.py`.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ import datetime as dt
 import statistics
 import time
 
-from shieldgap.explore import Explorer
+from shieldgap.explore import TABLES_TAB, Explorer
 from shieldgap.ledger import load_ledger
 from shieldgap.report import Report
 
@@ -71,6 +72,15 @@ def main() -> None:
         selection("outlet exclusion", x.exclude_outlets, (outlets[i % len(outlets)],))
         selection("date", x.date_from, dates[i])
         selection("min strength", x.min_strength, 2 + i % 3)
+
+    # with the claims tables tab open, a weight change also rebuilds the theme-by-theme tables and their maps
+    # (a map whose values the weights leave alone comes from the figure cache)
+    x.reset()
+    x.tabs.selected_index = TABLES_TAB
+    for i in range(REPEAT):
+        slider, value = x.weight[themes[i % len(themes)]], round(1.1 + i / 10, 1)  # each a change
+        sample("weight slider, claims tables tab open", lambda s=slider, v=value: setattr(s, "value", v))
+    x.tabs.selected_index = 0
 
     base = statistics.median(times["baseline: Report + 2 matplotlib charts"])
     print(f"Explorer.update after one control change, median of {REPEAT} in one run (ms); "

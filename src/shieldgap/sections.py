@@ -138,6 +138,15 @@ class Sections:
                 self.checks.setdefault(r["claim_id"], []).append(fid)
 
     # ------------------------------------------------------------------ shared pieces
+    def _rows(self) -> tuple[dict, dict, dict]:
+        """The analysis' selected claims, reasons and theme balances as dicts by id (made once per analysis:
+        the explorer's re-weighted copies of these sections get their own)."""
+        if self.__dict__.get("_rows_of") is not self.a:
+            a = self.a
+            self._rows_of = a
+            self._row_cache = (a.claims.to_dict("index"), a.reasons.to_dict("index"), a.balance.to_dict("index"))
+        return self._row_cache
+
     def actor_name(self, actor_id: str, article_id: str | None = None) -> str:
         if actor_id == "@outlet":
             outlet = self._articles[article_id]["outlet"] if article_id else "the outlet"
@@ -192,25 +201,26 @@ class Sections:
                 "other_theme": theme is not None and src_theme != theme}
 
     def rating(self, cid: str) -> dict:
-        c = self.a.claims.loc[cid]
+        c = self._rows()[0][cid]
         return {"support": int(c["strength"]), "relevance": int(c["relevance"]), "force": float(c["force"]),
                 "e": float(c["e"]), "words": c["words"], "refuted": bool(c["refuted"])}
 
     def reason(self, rid: str, theme: str | None = None) -> dict:
         """A reason: its statement, standing in words, best quote, the strongest answer and the reply."""
         a = self.a
-        r = a.reasons.loc[rid]
+        claims, reasons, _ = self._rows()
+        r = reasons[rid]
         ans, reply = a.answers.get(rid, (None, None))
         best = r["best"]
         return {"id": rid, "statement": text(r["statement"]), "theme": self.theme_labels[r["theme"]],
                 "theme_id": r["theme"], "stance": r["stance"], "words": r["words"], "e": float(r["e"]),
                 "score": float(r["score"]), "rating": self.rating(best), "item": self.item(best),
-                "summary": text(a.claims.at[best, "summary"]),
+                "summary": text(claims[best]["summary"]),
                 "n_claims": int(r["n_claims"]), "n_articles": int(r["n_articles"]),
                 "n_outlets": int(r["n_outlets"]), "outlets": list(r["outlets"]),
                 "single_source": bool(r["single_source"]),
                 "answer": self.answer(ans, theme), "reply": self.answer(reply, theme),
-                "unanswered": text(a.claims.at[best, "unanswered"]).rstrip("."),
+                "unanswered": text(claims[best]["unanswered"]).rstrip("."),
                 "checks": sorted({f for m in r["members"] for f in self.checks.get(m, [])})}
 
     # ------------------------------------------------------------------ sections
@@ -335,38 +345,40 @@ class Sections:
 
     def theme(self, theme: str, number: int) -> dict:
         a = self.a
+        claims, all_reasons, balances = self._rows()
         t = a.themes.loc[theme]
-        c = a.claims[a.claims["theme"] == theme]
-        bal = a.balance.loc[theme]
-        rs = a.reasons[a.reasons["theme"] == theme]
-        order = pd.concat([rs[rs["stance"] == s].sort_values("score", ascending=False, kind="stable")
-                           for s in ("explains_gap", "challenges_gap")])
-        reasons = [self._reason_block(rid, theme) for rid in order.index]
+        bal = balances[theme]
+        rs = {rid: r for rid, r in all_reasons.items() if r["theme"] == theme}
+        # explaining reasons first, each side by score, highest first (ties in the table's order)
+        order = [rid for side in ("explains_gap", "challenges_gap")
+                 for rid in sorted((rid for rid, r in rs.items() if r["stance"] == side),
+                                   key=lambda rid: -rs[rid]["score"])]
+        reasons = [self._reason_block(rid, theme) for rid in order]
         cross = sorted({x["source_id"] for r in reasons for x in r["answers"] if x["other_theme"]
                         and x["relation"] in ATTACKS}, key=_id_order)
-        ctx = c[c["stance"] == "context"]
+        ctx = {cid: c for cid, c in claims.items() if c["theme"] == theme and c["stance"] == "context"}
         return {
             "id": theme, "number": number, "label": text(t["label"]), "question": text(t["question"]),
             "description": text(t["description"]),
             "balance": {"balance": float(bal["balance"]), "n_explains": int(bal["n_explains"]),
                         "explains": float(bal["explains"]), "n_challenges": int(bal["n_challenges"]),
                         "challenges": float(bal["challenges"]), "weight": float(bal["weight"]),
-                        "p05": float(bal["p05"]), "p95": float(bal["p95"]), "empty": rs.empty,
+                        "p05": float(bal["p05"]), "p95": float(bal["p95"]), "empty": not rs,
                         "cross": cross},
             "reasons": reasons,
             "has_map": theme in self.map_themes,
-            "context": [] if self.brief else [self._context_row(cid, r) for cid, r in ctx.to_dict("index").items()],
+            "context": [] if self.brief else [self._context_row(cid, r) for cid, r in ctx.items()],
             "n_context": len(ctx),
         }
 
     def _reason_block(self, rid: str, theme: str) -> dict:
-        a = self.a
-        r = a.reasons.loc[rid]
-        members = a.claims.loc[r["members"]].sort_values(["date", "claim_id"])
-        rest = [{"id": cid, "source": self.source(m), "refuted": bool(m["refuted"]),
-                 "same_as": None if m["canonical_id"] == cid else m["canonical_id"],
+        claims, reasons, _ = self._rows()
+        r = reasons[rid]
+        members = sorted(r["members"], key=lambda cid: (claims[cid]["date"], claims[cid]["claim_id"]))
+        rest = [{"id": cid, "source": self.source(claims[cid]), "refuted": bool(claims[cid]["refuted"]),
+                 "same_as": None if claims[cid]["canonical_id"] == cid else claims[cid]["canonical_id"],
                  "checks": self.checks.get(cid, [])}
-                for cid, m in members.to_dict("index").items() if cid != r["best"]]
+                for cid in members if cid != r["best"]]
         rels = [x for m in r["members"] for x in self._on.get(m, [])]
         rels.sort(key=lambda x: (-x["impact"], -x["strength"], x["relation_id"]))
         answers = [self.answer(x, theme) for x in rels]
