@@ -122,3 +122,49 @@ def test_benchmark_prints_every_target():
     rows = bench.target_rows({"theme": 0.5, "stance": 0.9, "speaker": 0.9, "echo_recall": 0.7,
                               "echo_precision": 0.1, "suggest_seconds": 0.2})
     assert [r[1] for r in rows] == [0.5, 0.9, 0.9, 0.7, 0.1, 0.2]
+
+
+def test_fast_embedding_is_wordllamas_own_on_real_sentences():
+    """embed() sums the token vectors itself (no padded batches): the same vectors as WordLlama.embed."""
+    import numpy as np
+
+    from shieldgap.files import read_article
+    from shieldgap.suggest.embed import _load, embed
+    from shieldgap.suggest.sentences import split_sentences
+
+    if _load() is None:
+        pytest.skip("the optional embedder (wordllama) is not installed")
+    body = read_article(DATA / "articles" / "state-dept-entirely-different-relationship.md", "x").body
+    sentences = [body[s:e] for s, e in split_sentences(body)]
+    assert len(sentences) > 10
+    ours = embed(sentences)
+    theirs = np.asarray(_load().embed(sentences, norm=True), dtype=np.float32)
+    assert ours.shape == theirs.shape and np.abs(ours - theirs).max() < 1e-5
+
+
+def test_actor_names_are_found_as_the_plain_alternation_finds_them(matcher):
+    """The registry's names are matched through a trie-shaped expression: on every article, the same mentions
+    as the alternation of the names longest first."""
+    import re
+
+    from shieldgap.files import read_article
+
+    names = matcher.names
+    assert "POLITICO" in names and "Politico" in names
+    plain = re.compile(r"(?<![\w])(?:" + "|".join(
+        (f"[{v[0].upper()}{v[0].lower()}]" if v[0].isalpha() else re.escape(v[0])) + re.escape(v[1:])
+        for v in names) + r")(?![\w])")
+    for path in sorted((DATA / "articles").glob("*.md"))[:15]:
+        body = read_article(path, path.name).body
+        expected = {(m.start(), m.end()) for m in plain.finditer(body)}
+        found = {(m.start(), m.end()) for m in matcher.rx.finditer(body)}
+        assert expected == found, path.name
+
+
+def test_an_outlet_named_in_another_case_is_the_speaker(matcher):
+    """The registry lists "POLITICO" and "Politico"; TASS writes "Politico concluded" (tass-politico-nuclear-risk)."""
+    sentence = ("Such measures pose the risk of a direct confrontation with the Russian Armed Forces, a scenario the "
+                "White House aims to avoid, Politico concluded.")
+    assert sentence in (DATA / "articles" / "tass-politico-nuclear-risk.md").read_text(encoding="utf-8")
+    spk = find_speaker(sentence, matcher, None, set())
+    assert spk is not None and spk.actor_id == "politico"

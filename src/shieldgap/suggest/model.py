@@ -4,8 +4,10 @@ Each sentence is matched to the ledger's claims by TF-IDF cosine over word and c
 (so reworded reports of the same statement still match); the best match is reported as the echoed
 canonical claim when it passes a threshold calibrated on the curated ledger itself. When the optional
 embedder is installed (:mod:`.embed`, WordLlama) the echo and stance similarity is blended with the
-embedding cosine; a claim of the sentence's own speaker gets a bonus. The theme comes from the themes'
-keywords plus similarity to each theme's claims; the stance from the nearest curated claims, the
+embedding cosine (on by default; SHIELDGAP_EMBED_WEIGHT=0 turns it off); a claim of the sentence's own
+speaker gets a bonus. The theme comes from the themes' keywords, similarity to each theme's claims and a
+learned head, plus a little of the article's context (its other sentences' theme scores); the stance from
+the nearest curated claims, the
 speaker's usual stance and a logistic regression learned from the curated claims (which also suggests
 the claim type). The tuning numbers are the named constants below; each was measured with
 ``benchmarks/bench_suggest_quality.py``.
@@ -29,13 +31,21 @@ CHAR_NGRAMS = (3, 5)
 #: Weight of the word cosine in the combined similarity (the character cosine gets the rest).
 WORD_WEIGHT = 0.5
 #: Weight of the embedding cosine (when an embedder is installed) in the similarity; the lexical one gets the rest.
-#: Used for echoes and stance neighbours only (themes stay lexical: the blend made them worse). Off unless
-#: SHIELDGAP_EMBED_WEIGHT is set (0.5 measured best): it raises echo recall/precision but costs ~40 s on the
-#: 10,000-article scale benchmark (benchmarks/bench_scale.py).
-EMBED_WEIGHT = float(os.environ.get("SHIELDGAP_EMBED_WEIGHT", "0") or 0)
+#: Used for echoes and stance neighbours only (themes stay lexical: the blend made them worse). 0.5 measured
+#: best; SHIELDGAP_EMBED_WEIGHT=0 turns it off (the lexical fallback, as without the embedder).
+EMBED_WEIGHT = float(os.environ.get("SHIELDGAP_EMBED_WEIGHT", "0.5") or 0)
 #: Added to the similarity of a sentence to the claims of its own speaker (echo and stance neighbours), with
 #: embeddings only: lexical alone, 0.1 raised echo recall (51 -> 55 %) but cost echo precision (58 -> 51 %).
 SAME_SPEAKER_BONUS = 0.1
+#: Echoes only (with embeddings): added per natural log of the number of articles a claim's canonical group
+#: appears in (a statement already reported by several outlets is more likely to be reported again). Off: measured
+#: with CALIBRATE_WITH_SPEAKERS, 0 -> echo recall 58.9 %, precision 65.6 %; 0.01 -> 59.0 %, 70.2 %; 0.02 -> 60.1 %,
+#: 64.5 %; but each of these lowered stance accuracy (74.7 -> ~73.8 %) and echo recall against the default below.
+GROUP_BONUS = 0.0
+#: Whether the echo threshold is calibrated with SAME_SPEAKER_BONUS applied (speakers attributed in the curated
+#: bodies) as analyze() applies it. Off: consistent calibration raises the threshold (fewer, more precise
+#: echoes) and lowered stance accuracy and echo recall (see GROUP_BONUS).
+CALIBRATE_WITH_SPEAKERS = False
 #: Sentences whose best word cosine is below this get no character similarity (it would not pass).
 PREFILTER = 0.08
 #: Echo threshold used when the ledger has too few repeated claims to calibrate one.
@@ -64,8 +74,13 @@ MIN_LEARNED_CLAIMS = 20
 LEARNED_C = 10.0
 #: Weight of the learned stance probability in the stance vote, and of the learned theme probability added
 #: to the keyword + similarity score of each theme.
-LEARNED_STANCE_WEIGHT = 1.0
+#: (stance weight measured with embeddings: 1.0 -> stance accuracy 75.0 %, 1.5 -> 75.7 %, 2.0 -> 74.8 %, 3.0 -> 75.2 %;
+#: the differences are of one or two claims)
+LEARNED_STANCE_WEIGHT = 1.5
 LEARNED_THEME_WEIGHT = 1.5
+#: Weight of the article's context in a sentence's theme: the mean theme scores of its other sentences
+#: (measured on the leave-one-article-out benchmark: 0 -> theme accuracy 73.0 %, 0.25 -> 73.3 %).
+DOC_THEME_WEIGHT = 0.25
 #: Sentences shorter than this (in words) are never candidates.
 MIN_SENTENCE_WORDS = 5
 
@@ -190,6 +205,36 @@ class Model:
             d[c.get("stance", "")] = d.get(c.get("stance", ""), 0) + 1
         self.actor_prior = {a: {k: v / sum(d.values()) for k, v in d.items()} for a, d in counts.items()
                             if sum(d.values()) >= MIN_SPEAKER_CLAIMS}
+        # the articles each claim's canonical group (the curated canonical_id) appears in
+        group_articles: dict[str, set[str]] = {}
+        self.group_key = [c.get("canonical_id") or c["claim_id"] for c in claims]
+        for key, c in zip(self.group_key, claims):
+            group_articles.setdefault(key, set()).add(c.get("article_id", ""))
+        self.group_articles = group_articles
+
+    def group_bonus(self, article_id: str = ""):
+        """Added to a sentence's similarities to the claims when its echo is chosen (with embeddings only):
+        claims reported in more articles get more (``article_id``'s own appearances not counted)."""
+        import numpy as np
+
+        if getattr(self, "Eq", None) is None or not self.n or not GROUP_BONUS:
+            return np.zeros(self.n, dtype="float32")
+        base = getattr(self, "_group_base", None)
+        if base is None:
+            sizes = np.array([len(self.group_articles[k]) for k in self.group_key], dtype="float32")
+            base = self._group_base = GROUP_BONUS * np.log(np.maximum(sizes, 1.0))
+        if article_id not in self.claim_article:
+            return base
+        sizes = np.array([len(self.group_articles[k] - {article_id}) for k in self.group_key], dtype="float32")
+        return GROUP_BONUS * np.log(np.maximum(sizes, 1.0))
+
+    def speaker_bonus(self, speaker_id: str):
+        """Added to a sentence's similarities to the claims of its own speaker (with embeddings only)."""
+        import numpy as np
+
+        if getattr(self, "Eq", None) is None or not self.n or not speaker_id or not SAME_SPEAKER_BONUS:
+            return np.zeros(self.n, dtype="float32")
+        return SAME_SPEAKER_BONUS * (self.actor_arr == speaker_id)
 
     # -- similarities
     def similarity(self, sentences: list[str], prefilter: float = PREFILTER, semantic: bool = False):
@@ -237,20 +282,25 @@ class Model:
                     span = idx.locate(c["quote"], c.get("occurrence"))
                     if span is not None:
                         located[j] = span
-            for s, e in split_sentences(body):
+            spans = split_sentences(body)
+            attributed = attribute(body, spans, self.matcher) if self.Eq is not None and CALIBRATE_WITH_SPEAKERS \
+                else [None] * len(spans)
+            for (s, e), att in zip(spans, attributed):
                 inside = [j for j, (qs, qe) in located.items() if qs < e and qe > s]
-                rows.append((body[s:e], inside))
+                spk = att[0] if att is not None else None
+                rows.append((body[s:e], inside, spk.actor_id if spk is not None else ""))
                 aid_of.append(aid)
         if not rows:
             return DEFAULT_THRESHOLD, {"positives": 0, "note": "no curated articles"}
         sims = self.similarity([r[0] for r in rows], semantic=True)
         canon = np.array(self.canonical)
         cases = []
-        for i, (_, inside) in enumerate(rows):
+        group = {aid: self.group_bonus(aid) for aid in set(aid_of)}
+        for i, (_, inside, speaker_id) in enumerate(rows):
             # as in analyze(): the sentence's own article is never its reference, so only
             # appearances in other articles count as echoes
             mask = np.array([a == aid_of[i] for a in self.claim_article], dtype=bool)
-            scores = np.where(mask, -1.0, sims[i])
+            scores = np.where(mask, -1.0, sims[i] + self.speaker_bonus(speaker_id) + group[aid_of[i]])
             best = int(scores.argmax())
             wanted = {canon[j] for j in inside}
             available = wanted & set(canon[~mask])
@@ -312,6 +362,16 @@ class Model:
         canon = np.array(self.canonical) if self.n else np.array([])
         rows = []
         attributed = attribute(body, spans, self.matcher)
+        group = self.group_bonus(aid) if self.n else None
+        # the article's theme context: the sum of its sentences' theme scores (each sentence's own removed below)
+        doc_scores, doc_total, doc_n = {}, dict.fromkeys(self.theme_ids, 0.0), 0
+        if DOC_THEME_WEIGHT:
+            for n, (s, e) in enumerate(spans):
+                if not attributed[n][2]:
+                    doc_scores[n] = self._theme_scores(body[s:e], theme_sim, offset + n)
+                    for t, v in doc_scores[n][0].items():
+                        doc_total[t] += v
+                    doc_n += 1
         k = 0
         for n, (s, e) in enumerate(spans):
             text = body[s:e]
@@ -322,17 +382,20 @@ class Model:
             sim = sims[offset + n].copy() if self.n else np.zeros(0)
             if self.n:
                 sim[own] = -1.0
-                if spk is not None and spk.actor_id and SAME_SPEAKER_BONUS and self.Eq is not None:
+                if spk is not None and spk.actor_id:
                     # the same speaker saying something similar is most likely the same claim
-                    sim = sim + SAME_SPEAKER_BONUS * (self.actor_arr == spk.actor_id)
+                    sim = sim + self.speaker_bonus(spk.actor_id)
             echo_of, echo_score, echo_quote = "", 0.0, ""
             if self.n:
-                j = int(sim.argmax())
-                echo_score = float(sim[j])
+                echo_sim = sim + group
+                j = int(echo_sim.argmax())
+                echo_score = float(echo_sim[j])
                 if echo_score >= self.threshold:
                     echo_of = str(canon[j])
                     echo_quote = self.by_id.get(echo_of, {}).get("quote", "")
-            theme, theme_score, kw_max = self._theme(text, theme_sim, offset + n)
+            context = {t: DOC_THEME_WEIGHT * (v - doc_scores[n][0][t]) / (doc_n - 1) for t, v in doc_total.items()} \
+                if n in doc_scores and doc_n > 1 else None
+            theme, theme_score, kw_max = self._theme(text, theme_sim, offset + n, context, doc_scores.get(n))
             if echo_of:
                 theme = self.by_id[echo_of].get("theme", theme)
             stance, stance_score = self._stance(sim, spk, is_quote, self._prob("stance", offset + n))
@@ -366,8 +429,18 @@ class Model:
         got = getattr(self, "_probs", {}).get(field)
         return dict(zip(got[0], map(float, got[1][i]))) if got else {}
 
-    def _theme(self, text: str, theme_sim: dict, i: int) -> tuple[str, float, int]:
-        """(theme, score, most keyword hits of one theme): keywords plus similarity to each theme's claims."""
+    def _theme(self, text: str, theme_sim: dict, i: int, context: dict | None = None,
+               scored: tuple[dict[str, float], int] | None = None) -> tuple[str, float, int]:
+        """(theme, score, most keyword hits of one theme): keywords plus similarity to each theme's claims plus
+        the learned head, and ``context`` (DOC_THEME_WEIGHT times the mean scores of the article's other
+        sentences) added when choosing; ``scored``: the sentence's :meth:`_theme_scores` if already computed."""
+        scores, kw_max = scored if scored is not None else self._theme_scores(text, theme_sim, i)
+        total = {t: v + context.get(t, 0.0) for t, v in scores.items()} if context else scores
+        theme = max(total, key=total.get) if total else ""
+        return theme, scores.get(theme, 0.0), kw_max
+
+    def _theme_scores(self, text: str, theme_sim: dict, i: int) -> tuple[dict[str, float], int]:
+        """(score of each theme, most keyword hits of one theme) for one sentence, without context."""
         low = text.lower()
         kw: dict[str, int] = {}
         if self.keyword_rx is not None:
@@ -382,8 +455,7 @@ class Model:
             kn = kw.get(tid, 0) / kw_max if kw_max else 0.0
             scores[tid] = KEYWORD_WEIGHT * kn + SIMILARITY_WEIGHT * max(st, 0.0) + \
                 LEARNED_THEME_WEIGHT * learned.get(tid, 0.0)
-        theme = max(scores, key=scores.get) if scores else ""
-        return theme, scores.get(theme, 0.0), kw_max
+        return scores, kw_max
 
     def _stance(self, sim, spk, is_quote: bool, learned: dict | None = None) -> tuple[str, float]:
         """A vote of the nearest curated claims, plus the speaker's usual stance."""

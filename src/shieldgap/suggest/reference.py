@@ -19,7 +19,7 @@ from ..fields import SLUG
 from ..paths import DataPaths
 
 #: Version of the suggester's derived files; a change makes every cache and model a miss.
-VERSION = "suggest-5"
+VERSION = "suggest-6"
 ID_RX = re.compile(SLUG.removeprefix("^").removesuffix("$"))
 
 

@@ -124,6 +124,30 @@ def title_words(text: str) -> set[str]:
     return words
 
 
+def trie_pattern(words: list[str]) -> str:
+    """A regular expression matching exactly ``words`` (their first character in either case), built as a trie:
+    the same matches as the alternation of the words longest first (at a position, the words that match are
+    prefixes of each other, and the trie tries the longer first), without trying every word at every position."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for i, ch in enumerate(w):
+            node = node.setdefault(ch.lower() if i == 0 else ch, {})
+        node[""] = {}
+
+    def build(node: dict, first: bool) -> str:
+        alts = []
+        for ch in sorted(k for k in node if k):
+            both = first and ch.upper() != ch.lower() and len(ch.upper()) == 1
+            alts.append((f"[{ch.upper()}{ch}]" if both else re.escape(ch)) + build(node[ch], False))
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(trie, True)
+
+
 class ActorMatcher:
     """Finds the registry's actor names (any variant) in text, surnames also in other spellings."""
 
@@ -145,13 +169,9 @@ class ActorMatcher:
         self.by_variant = {}
         parts = []
         for v, actor_id, _kind in variants:
-            key = v.lower()
-            if key in self.by_variant:
-                continue
-            self.by_variant[key] = actor_id
-            first = v[0]
-            head = f"[{first.upper()}{first.lower()}]" if first.isalpha() else re.escape(first)
-            parts.append(head + re.escape(v[1:]))
+            # every spelling is matched ("POLITICO" and "Politico"); one actor per spelling ignoring case
+            self.by_variant.setdefault(v.lower(), actor_id)
+            parts.append(v)
         self.kind = {aid: a.get("kind") for aid, a in actors.items()}
         self.country = {aid: str(a.get("country") or "") for aid, a in actors.items()}
         # what a title is compared with: the role, affiliation and variants of each actor
@@ -161,7 +181,8 @@ class ActorMatcher:
         # "the spokesperson", "the official": the actor only when the article has named them before
         self.generic = {v.lower() for v, _aid, _kind in variants
                         if v.split()[0].lower() in ("the", "a", "an") and all(w.islower() for w in v.split()[1:])}
-        self.rx = re.compile(r"(?<![\w])(?:" + "|".join(parts) + r")(?![\w])") if parts else None
+        self.names = list(dict.fromkeys(parts))  # every spelling matched, longest first
+        self.rx = re.compile(r"(?<![\w])(?:" + trie_pattern(self.names) + r")(?![\w])") if parts else None
         # surnames of people (one-word variants), for spellings the registry does not list
         self.surnames = {}
         for v, actor_id, kind in variants:
