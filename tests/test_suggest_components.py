@@ -168,3 +168,19 @@ def test_an_outlet_named_in_another_case_is_the_speaker(matcher):
     assert sentence in (DATA / "articles" / "tass-politico-nuclear-risk.md").read_text(encoding="utf-8")
     spk = find_speaker(sentence, matcher, None, set())
     assert spk is not None and spk.actor_id == "politico"
+
+
+@pytest.mark.parametrize("sentence, actor_id", [
+    # forumfreerussia.org, 16 Oct 2024 (an article the suggester was not tuned on): a title or a first name
+    # before a registered name, and a surname in another spelling
+    ("“If allies together shoot down missiles in the skies in the Middle East, why is there still no decision to "
+     "shoot down drones and missiles over Ukraine?” said President Volodymyr Zelenskyy a month ago.",
+     "volodymyr-zelenskyy"),
+    ("“It is sad for an ordinary Ukrainian citizen to look at all this – when your country and your citizens are "
+     "sacrificed for the sake of preventing escalation with Moscow,” says Mykola Beleskov, chief consultant of the "
+     "department of military and military-economic policy at the National Institute for Strategic Studies in Kyiv.",
+     "mykola-bielieskov"),
+])
+def test_a_known_name_after_a_title_or_first_name_is_the_actor(matcher, sentence, actor_id):
+    spk = find_speaker(sentence, matcher, None, set())
+    assert spk is not None and spk.actor_id == actor_id

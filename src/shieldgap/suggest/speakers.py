@@ -367,11 +367,13 @@ def _after_inverted_verb(sentence: str, outside: str, v, mentions, matcher, seen
     tail = outside[v.end():]
     desc = DESCRIPTOR_RX.match(tail)
     after = [m for m in mentions if 0 <= m[0] - v.end() <= AFTER_VERB_WINDOW]
+    name = AFTER_NAME_RX.match(tail)
+    if not after and name:  # a known name closing the capitalised words: "said President Volodymyr Zelenskyy"
+        after = [m for m in mentions if v.end() <= m[0] and m[1] <= v.end() + name.end()]
     if after:
         return _resolved(sentence, after[0], matcher, seen, named)
     if desc:
         return _titled(desc.group(1), matcher, named)
-    name = AFTER_NAME_RX.match(tail)
     if name and len(name.group(1).split()) >= MIN_UNKNOWN_NAME_WORDS:
         return Speaker("", name.group(1).strip(), True)
     return None
