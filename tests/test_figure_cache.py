@@ -1,10 +1,10 @@
-"""Figures are cached under what they are drawn from (shieldgap.charts.basis): a change that leaves a figure's
+"""Figures are cached under what they are drawn from (shieldgap.figuredata.basis): a change that leaves a figure's
 values alone reuses it, and two analyses whose values agree draw exactly the same picture."""
 from __future__ import annotations
 
 import pytest
 
-from shieldgap.charts import basis
+from shieldgap.figuredata import basis
 from shieldgap.figures import OVERVIEW, draw_svg
 from shieldgap.report import Report
 

@@ -13,7 +13,7 @@ kernel built the tables (as the report did before) did not pay for itself: measu
 
 A drawn figure is kept in the project's ``.cache/figures/`` (never in a data folder) under a key made of
 what it is drawn from — the chart, its theme, the values it reads from the analysis
-(:func:`shieldgap.charts.basis`) — and the code and library versions that draw it. A render whose change
+(:func:`shieldgap.figuredata.basis`) — and the code and library versions that draw it. A render whose change
 leaves a figure's values alone reuses it (new theme weights redraw the balance chart only); any change to
 them draws afresh. The cache is bounded (``CACHE_KEEP`` files, oldest
 removed first) and a file that cannot be read or written only costs a drawing.
@@ -92,8 +92,8 @@ class Figures:
         return self._drawn[key]
 
     def _cache_key(self, chart: str, theme: str | None) -> str:
-        """What the figure is drawn from (:func:`shieldgap.charts.basis`) and the code that draws it."""
-        from .charts import basis
+        """What the figure is drawn from (:func:`shieldgap.figuredata.basis`) and the code that draws it."""
+        from .figuredata import basis
         from .report_cache import code_fingerprint
 
         data = [chart, theme, basis(self.analysis, chart, theme), code_fingerprint()]
