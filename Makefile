@@ -81,6 +81,7 @@ lab: install ## JupyterLab at the project root (NOTEBOOK=explore|curate; separat
 	@test -x $(LAB_VENV)/bin/jupyter-lab || ($(PYTHON) -m venv $(LAB_VENV) && $(LAB_VENV)/bin/pip install -q -e ".[lab,$(EXTRAS)]")
 	$(LAB_VENV)/bin/python -m ipykernel install --sys-prefix --name shieldgap --display-name "shieldgap (Python 3)" >/dev/null
 	$(LAB_VENV)/bin/jupyter-lab $(if $(filter 0,$(shell id -u)),--allow-root,) --ServerApp.root_dir=$(CURDIR) \
+	  --ContentsManager.pre_save_hook=shieldgap.lab.scrub_outputs \
 	  notebooks/$(or $(NOTEBOOK),explore).ipynb
 
 clean: ## Remove the virtual environments and generated files (never the curated data)

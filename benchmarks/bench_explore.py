@@ -3,9 +3,9 @@ the same run.
 
 Each sample times one assignment to a control's ``value`` in process: the widget's observers run the
 explorer's update, which returns once every view's HTML is set (summary, balance chart, claims-by-theme
-chart). The baseline is what every change cost before the explorer kept anything: a fresh
+chart). The baseline is what a change costs without what the explorer keeps: a fresh
 :class:`shieldgap.report.Report` for the same overrides, its header and summary, and the report's two
-charts drawn with matplotlib (a weight not drawn before, so the figure cache misses).
+charts (the same SVG templates the explorer draws).
 
 A change that selects other claims (a theme, an outlet, a date, the minimum strength) is timed twice:
 "new selection", with the explorer's kept selections emptied first, so everything is scored afresh; and
@@ -60,10 +60,10 @@ def main() -> None:
         r.header(), r.summary(), r.figure("balance"), r.figure("claims_by_theme")
         return (time.perf_counter() - t) * 1000
 
-    stamp = time.time() % 1  # weights never drawn before by an earlier run, so the baseline's figure cache misses
+    stamp = time.time() % 1  # weights never used before by an earlier run
     for i in range(REPEAT):  # interleaved, so that drift affects every kind alike
         w = round(1.5 + i / 10 + stamp / 100, 3)
-        times.setdefault("baseline: Report + 2 matplotlib charts", []).append(
+        times.setdefault("baseline: a fresh Report + its 2 charts", []).append(
             baseline({"theme_weights": {themes[1]: w}}))
         slider, value = x.weight[themes[i % len(themes)]], round(w + 1, 3)
         sample("weight slider", lambda s=slider, v=value: setattr(s, "value", v))
@@ -82,7 +82,7 @@ def main() -> None:
         sample("weight slider, claims tables tab open", lambda s=slider, v=value: setattr(s, "value", v))
     x.tabs.selected_index = 0
 
-    base = statistics.median(times["baseline: Report + 2 matplotlib charts"])
+    base = statistics.median(times["baseline: a fresh Report + its 2 charts"])
     print(f"Explorer.update after one control change, median of {REPEAT} in one run (ms); "
           f"ratio = baseline / this; target ≤ {TARGET_MS:.0f} ms")
     print(f"{'':42s} {'median':>8s} {'min':>8s} {'max':>8s} {'ratio':>7s}")

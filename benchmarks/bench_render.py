@@ -6,6 +6,9 @@ process; medians are compared. Two kinds of render are timed:
 
 - "cold": ``SHIELDGAP_CACHE=off``, so every cell is computed in the kernel and every figure drawn, the
   worst case (an edit of the ledger that changes every figure, with no render prepared ahead);
+- "edited ledger": each run on a copy of the data in which one claim's summary was edited (as a curator
+  fixing a word): the ledger is verified again and every cell computed (by the renderer while the kernel
+  starts), and the figures that show the edited text are drawn again;
 - "new weights": each run with theme weights no render had before, caches on: the renderer prepares the
   cells while the kernel starts (shieldgap.report_cache.prepare) and only the figures whose values changed
   (the balance chart) are drawn again, as when an explorer tries another weighting;
@@ -16,8 +19,10 @@ Run: `make bench` or `.venv/bin/python benchmarks/bench_render.py`.
 """
 from __future__ import annotations
 
+import csv
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -66,6 +71,20 @@ def main() -> None:
     def weights(run: int) -> list[str]:  # weights no earlier render had
         return ["-p", "theme_weights", f"{{geography: 1.{nonce:06d}{run}}}"]
 
+    def edited(run: int) -> list[str]:  # a copy of the data with one claim's summary edited as never before
+        data = tmp / f"data-{run}"
+        if not data.exists():
+            shutil.copytree(project_root() / "data", data, ignore=shutil.ignore_patterns("derived", "candidates"))
+            claims = data / "claims.csv"
+            with claims.open(encoding="utf-8", newline="") as fh:
+                rows = list(csv.DictReader(fh))
+            rows[0]["summary"] += f" (edit {nonce}-{run})"
+            with claims.open("w", encoding="utf-8", newline="") as fh:
+                writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
+                writer.writeheader()
+                writer.writerows(rows)
+        return ["--data", str(data)]
+
     cmds = {  # name: (command, or a function of the run number giving it; environment)
         floor: ([sys.executable, "-c", FLOOR, str(floor_nb), str(tmp / "floor.html")], None),
         "html, cold": ([shieldgap, "render", "--format", "html", "--out", str(tmp / "hc")], cold),
@@ -74,6 +93,10 @@ def main() -> None:
                                            *weights(run)], None),
         "html,pdf, new weights": (lambda run: [shieldgap, "render", "--format", "html,pdf", "--out",
                                                str(tmp / "pw"), *weights(run + 50)], None),
+        "html, edited ledger": (lambda run: [shieldgap, "render", "--format", "html", "--out", str(tmp / "he"),
+                                             *edited(run)], None),
+        "html,pdf, edited ledger": (lambda run: [shieldgap, "render", "--format", "html,pdf", "--out",
+                                                 str(tmp / "pe"), *edited(run + 50)], None),
         "html, repeated": ([shieldgap, "render", "--format", "html", "--out", str(tmp / "h")], None),
         "html,pdf, repeated": ([shieldgap, "render", "--format", "html,pdf", "--out", str(tmp / "p")], None),
     }
@@ -88,7 +111,7 @@ def main() -> None:
     print(f"{'command':45s} {'median s':>9s} {'ratio':>7s}   runs")
     for name, m in med.items():
         print(f"{name:45s} {m:9.2f} {m / base:6.2f}x   {', '.join(f'{t:.2f}' for t in times[name])}")
-    for kind in ("cold", "new weights", "repeated"):
+    for kind in ("cold", "edited ledger", "new weights", "repeated"):
         html, both = med[f"html, {kind}"], med[f"html,pdf, {kind}"]
         print(f"\n{kind}: HTML / floor {html / base:.2f}x (target <= 1.3x); PDF adds {both - html:.2f} s "
               "(target <= 1 s)")

@@ -224,7 +224,7 @@ def test_report_stylesheet_is_scoped_to_the_report():
     assert selectors and [s for s in selectors if not s.startswith(".sg-report")] == []
 
 
-# ---------------------------------------------------------------------- live updates (explore_cache, live_charts)
+# ---------------------------------------------------------------------- live updates (explore_cache, svg_charts)
 def _change_weight(x, ledger):
     x.weight["escalation_risk"].value = 2.7
 
@@ -324,35 +324,34 @@ def test_a_weight_change_only_reweighs(x):
     assert "ms (re-weighed)" in x.status.value
 
 
-def test_live_charts_show_the_numbers_of_the_report_charts(x, ledger):
-    """The live SVG charts draw the bars the report's matplotlib charts draw, in the same order."""
-    import matplotlib.pyplot as plt
-
-    from shieldgap import charts, live_charts
-    from shieldgap.labels import STANCE_COLORS
+def test_svg_charts_show_the_numbers_of_the_analysis_as_the_report_does(x, ledger):
+    """The explorer's bar charts are the report's figures 1 and 2, drawn from the present analysis: each bar's
+    value and label, in the order of the rows (top bar first)."""
+    from shieldgap import svg_charts
+    from shieldgap.figures import draw_svg
 
     x.weight["escalation_risk"].value = 0.4
     a = x.analysis
     labels = ledger.themes["label"].to_dict()
 
-    fig = charts.balance(a)
-    rows = live_charts.balance_rows(a)
-    assert [p.get_width() for p in fig.axes[0].patches] == rows["balance"].tolist()
-    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == [labels[t] for t in rows.index]
-    svg = live_charts.balance_svg(a)
-    for theme, v in rows["balance"].items():
-        assert f"<title>{escape(labels[theme])}: {v:+.1f}</title>" in svg
-    plt.close(fig)
+    rows = svg_charts.balance_rows(a)
+    svg = svg_charts.balance_svg(a)
+    assert draw_svg(a, "balance").decode() == svg
+    titles = re.findall(r"<title>(.*?)</title>", svg)
+    assert titles == [f"{escape(labels[t])}: {v:+.1f}" for t, v in rows["balance"].iloc[::-1].items()]
+    assert rows["balance"].is_monotonic_increasing
+    for theme in a.balance.index.difference(rows.index):  # a theme without a reason gets no bar
+        assert f">{escape(labels[theme])}<" not in svg
 
-    fig = charts.claims_by_theme(a)
-    counts = live_charts.claims_rows(a)
-    assert [p.get_width() for p in fig.axes[0].patches] == [v for s in STANCE_COLORS for v in counts[s]]
-    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == [labels[t] for t in counts.index]
-    plt.close(fig)
-    svg = live_charts.claims_by_theme_svg(a)
+    counts = svg_charts.claims_rows(a)
+    svg = svg_charts.claims_by_theme_svg(a)
+    assert draw_svg(a, "claims_by_theme").decode() == svg
     segments = re.findall(r'fill="(?:white|black)">(\d+)</text>', svg)
     top_first = counts.iloc[::-1]
     assert segments == [str(v) for _, r in top_first.iterrows() for v in r if v]
+    assert counts.to_numpy().sum() == len(a.claims)
+    assert [escape(labels[t]) for t in top_first.index] == re.findall(r'text-anchor="end" fill="#222">([^<]+)</text>',
+                                                                      svg)
 
 
 def test_every_control_has_an_accessible_name(x, ledger):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -120,3 +121,102 @@ def test_export_json(ledger):
 def test_data_dictionary_is_current():
     result = CliRunner().invoke(main, ["docs", "--check", "--data", str(DATA)])
     assert result.exit_code == 0, result.output
+
+
+# ------------------------------------------------------------------ a ledger verified before (reuse_verified)
+@pytest.fixture
+def verified_cache(tmp_path, monkeypatch):
+    """Verification records go to a private folder."""
+    import shieldgap.paths
+
+    folder = tmp_path / "cache"
+    monkeypatch.setattr(shieldgap.paths, "cache_dir", lambda: folder)
+    monkeypatch.delenv("SHIELDGAP_CACHE", raising=False)
+    return folder / "ledger"
+
+
+def _frames(led):
+    return {name: getattr(led, name) for name in ("articles", "themes", "actors", "claims", "analyst_notes",
+                                                  "relations", "fact_checks", "reasons", "events", "comparison",
+                                                  "conflicts")}
+
+
+def test_a_ledger_verified_before_loads_as_the_verified_one(data_copy, verified_cache):
+    from shieldgap.ledger import load_ledger
+
+    verified = load_ledger(data_copy)
+    first = load_ledger(data_copy, reuse_verified=True)  # verifies, and records it
+    assert len(list(verified_cache.glob("*.json"))) == 1
+    again = load_ledger(data_copy, reuse_verified=True)  # reuses the record
+    for name, frame in _frames(verified).items():
+        pd.testing.assert_frame_equal(getattr(first, name), frame, obj=name)
+        pd.testing.assert_frame_equal(getattr(again, name), frame, obj=name)
+    assert again.claims["start"].notna().all() and again.fingerprint == verified.fingerprint
+
+
+def test_reusing_a_verified_ledger_imports_no_pandera(data_copy, tmp_path):
+    """The point of the record: a render of a ledger verified before neither imports pandera nor validates."""
+    import subprocess
+    import sys
+
+    code = ("import sys, shieldgap.paths as p, pathlib; p.cache_dir = lambda: pathlib.Path(sys.argv[2]);"
+            "from shieldgap.ledger import load_ledger; load_ledger(sys.argv[1], reuse_verified=True);"
+            "print('pandera' in sys.modules)")
+    run = [sys.executable, "-c", code, str(data_copy), str(tmp_path / "cache")]
+    assert subprocess.run(run, capture_output=True, text=True, check=True).stdout.split() == ["True"]
+    assert subprocess.run(run, capture_output=True, text=True, check=True).stdout.split() == ["False"]
+
+
+def test_a_changed_file_is_verified_again(data_copy, verified_cache):
+    from shieldgap.ledger import LedgerError, load_ledger
+
+    load_ledger(data_copy, reuse_verified=True)
+    claims = data_copy / "claims.csv"
+    text = claims.read_text(encoding="utf-8")
+    df = pd.read_csv(claims, dtype=str, keep_default_na=False)
+    quote = df.at[0, "quote"]
+    claims.write_text(text.replace(quote, quote + " and more words never written", 1), encoding="utf-8")
+    with pytest.raises(LedgerError) as err:
+        load_ledger(data_copy, reuse_verified=True)
+    assert "quote not found verbatim" in str(err.value)
+
+
+@pytest.mark.parametrize("planted", ["not json", "pickle", "foreign", "wrong length", "wrong types"])
+def test_a_bad_verification_record_is_a_miss(data_copy, verified_cache, planted):
+    """A record that is not this program's, or does not fit the ledger, is ignored: the ledger is verified again
+    and loads exactly as verified; nothing in the record is executed."""
+    import json
+    import pickle
+
+    from shieldgap.ledger import load_ledger
+
+    verified = load_ledger(data_copy)
+    load_ledger(data_copy, reuse_verified=True)
+    (record,) = verified_cache.glob("*.json")
+    rec = json.loads(record.read_text(encoding="utf-8"))
+    if planted == "not json":
+        record.write_bytes(b"\x00\xff{")
+    elif planted == "pickle":
+        record.write_bytes(pickle.dumps(rec))
+    elif planted == "foreign":
+        record.write_text(json.dumps({**rec, "format": "someone-else/1"}), encoding="utf-8")
+    elif planted == "wrong length":
+        record.write_text(json.dumps({**rec, "claims": rec["claims"][:-1]}), encoding="utf-8")
+    else:
+        record.write_text(json.dumps({**rec, "claims": [["0", "5"]] * len(rec["claims"])}), encoding="utf-8")
+    again = load_ledger(data_copy, reuse_verified=True)
+    for name, frame in _frames(verified).items():
+        pd.testing.assert_frame_equal(getattr(again, name), frame, obj=name)
+
+
+def test_check_always_verifies(data_copy, verified_cache):
+    """`shieldgap check` (reuse_verified off, the default) never relies on a record."""
+    import json
+
+    from shieldgap.ledger import load_ledger
+
+    load_ledger(data_copy, reuse_verified=True)
+    (record,) = verified_cache.glob("*.json")
+    rec = json.loads(record.read_text(encoding="utf-8"))
+    record.write_text(json.dumps({**rec, "claims": [[0, 1]] * len(rec["claims"])}), encoding="utf-8")
+    assert load_ledger(data_copy).claims["end"].gt(1).all()

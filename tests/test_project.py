@@ -65,3 +65,25 @@ def test_render_path_imports_neither_pandas_nor_jupyterlab():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd="/")
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_lab_saves_the_project_notebooks_without_outputs():
+    """`make lab` passes the pre-save hook; it empties outputs of notebooks/ (and only there)."""
+    import copy
+
+    import nbformat
+
+    from shieldgap.lab import scrub_outputs
+
+    assert "--ContentsManager.pre_save_hook=shieldgap.lab.scrub_outputs" in (ROOT / "Makefile").read_text()
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1", execution_count=1, outputs=[
+        nbformat.v4.new_output("execute_result", {"text/plain": "2"}, execution_count=1)])])
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {}}}
+    elsewhere = {"type": "notebook", "content": copy.deepcopy(nb)}
+    scrub_outputs(elsewhere, path="scratch/mine.ipynb")
+    assert elsewhere["content"] == nb
+    model = {"type": "notebook", "content": copy.deepcopy(nb)}
+    scrub_outputs(model, path="notebooks/curate.ipynb")
+    cell = model["content"]["cells"][0]
+    assert cell["outputs"] == [] and cell["execution_count"] is None and "widgets" not in model["content"]["metadata"]
+    assert cell["source"] == "1 + 1"

@@ -134,6 +134,41 @@ def test_the_pdf_printer_runs_no_script_and_sends_no_request(tmp_path):
     assert hits == []
 
 
+def test_the_printer_leaves_no_browser_and_no_profile_behind(tmp_path):
+    """Chromium and every process it started end with the printer, and its profile folder is removed."""
+    if not find_chromium():
+        pytest.skip("no Chromium")
+    page = tmp_path / "page.html"
+    page.write_text("<html><body><h1>Title</h1><p>text</p></body></html>", encoding="utf-8")
+    with Printer("chromium", tmp_path) as printer:
+        group = printer._browser.proc.pid
+        printer.print(page, tmp_path / "page.pdf")
+        printer.print(page, tmp_path / "again.pdf")  # one browser serves every document of a render
+    assert (tmp_path / "page.pdf").read_bytes().startswith(b"%PDF") and (tmp_path / "again.pdf").stat().st_size
+    alive = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):  # (a zombie is dead: only a container's init fails to reap it)
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group and fields[0] != "Z":
+            alive.append(stat.parent.name)
+    assert alive == []
+    assert not list(tmp_path.glob(".shieldgap-chromium-*"))
+
+
+def test_a_browser_that_cannot_start_is_one_clear_error(tmp_path, monkeypatch):
+    from shieldgap.pdf import PdfError
+
+    monkeypatch.setenv("SHIELDGAP_CHROMIUM", "/bin/false")
+    page = tmp_path / "page.html"
+    page.write_text("<p>text</p>", encoding="utf-8")
+    with Printer("chromium", tmp_path) as printer, pytest.raises(PdfError) as err:
+        printer.print(page, tmp_path / "page.pdf")
+    assert str(err.value).startswith("Chromium could not print the PDF: ") and "exit status 1" in str(err.value)
+    assert not (tmp_path / "page.pdf").exists() and not list(tmp_path.glob(".shieldgap-chromium-*"))
+
+
 def _strip_time(text: str) -> str:
     """The page without its render time: the HTML's ``sg-when`` span, or the PDF text's "Rendered … analysis"."""
     text = re.sub(r'<span class="sg-when">.*?</span>', "", text, flags=re.S)

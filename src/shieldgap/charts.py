@@ -1,4 +1,5 @@
-"""The report's charts: one matplotlib style, legible in print, each function returning a matplotlib Figure.
+"""The report's matplotlib charts (coverage, timeline, argument maps): one style, legible in print, each
+function returning a matplotlib Figure. The two bar charts are SVG templates (:mod:`shieldgap.svg_charts`).
 
 Colours and legend labels of coded values come from :mod:`shieldgap.labels`; which charts a report
 shows, their numbers and captions are :mod:`shieldgap.figures`' and the templates' business.
@@ -16,7 +17,6 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
 
 from .analysis import Analysis  # noqa: E402
 from .figuredata import argument_chains, timeline_points  # noqa: E402
@@ -58,29 +58,6 @@ def styled(fn):
 
 def _theme_labels(a: Analysis) -> dict:
     return a.ledger.themes["label"].to_dict()
-
-
-@styled
-def claims_by_theme(a: Analysis):
-    labels = _theme_labels(a)
-    counts = a.claims.groupby(["theme", "stance"]).size().unstack(fill_value=0)
-    counts = counts.reindex(columns=list(STANCE_COLORS), fill_value=0)
-    counts = counts.loc[counts.sum(axis=1).sort_values().index]
-    fig, ax = plt.subplots(figsize=(WIDTH, 0.38 * len(counts) + 1.1))
-    left = np.zeros(len(counts))
-    for stance, color in STANCE_COLORS.items():
-        vals = counts[stance].to_numpy()
-        ax.barh([labels.get(t, t) for t in counts.index], vals, left=left, color=color, label=STANCE_LABELS[stance],
-                height=0.65)
-        for y, (start, v) in enumerate(zip(left, vals)):
-            if v:
-                ax.text(start + v / 2, y, str(v), ha="center", va="center", fontsize=7,
-                        color="white" if stance != "context" else "black")
-        left += vals
-    ax.set_xlabel("claims (appearances in articles)")
-    ax.grid(axis="y", visible=False)
-    ax.legend(loc="lower right", ncols=3, bbox_to_anchor=(1, 1.0))
-    return fig
 
 
 @styled
@@ -145,7 +122,7 @@ def _first_sentence(text: str) -> str:
 def _label(node, g, relation=None) -> str:
     """The node's text wrapped at whole words (a word longer than a line keeps its line; the box's font shrinks):
     a claim's one-sentence summary, or an analyst note's first sentence."""
-    d = g.nodes[node]
+    d = g[node]
     head = f"[{relation}] " if relation else ""
     text = _first_sentence(d["text"]) if d["kind"] == "note" else d["text"]
     label = head + f"{d.get('claim', node)}  " + ("ANALYST NOTE: " if d["kind"] == "note" else "") + text
@@ -164,7 +141,7 @@ def _box(ax, x, y, node, g, relation=None):
     """A fixed-width box with the node's wrapped label; returns its height in data units."""
     from matplotlib.patches import FancyBboxPatch
 
-    d = g.nodes[node]
+    d = g[node]
     label = _label(node, g, relation)
     h = _box_height(label)
     face = "#fff6d5" if d["kind"] == "note" else STANCE_FILLS[d["stance"]]
@@ -198,7 +175,7 @@ def argument_map(a: Analysis, theme: str | None = None):
         return fig
     def head(edge, shown):  # the relation, and the statement it answers when that is not the box it points at
         t = edge["target"]
-        return edge["relation"] + (f" {g.nodes[t].get('claim', t) if t in g else t}" if t != shown else "")
+        return edge["relation"] + (f" {g[t].get('claim', t) if t in g else t}" if t != shown else "")
 
     heads = [(None, head(e1, cid) if ans else None, head(e2, ans) if rep else None)
              for cid, ans, e1, rep, e2 in rows]
@@ -313,26 +290,3 @@ def timeline(a: Analysis):
         key.text(-0.28 + 0.66 * col, 0.9, "\n".join(chunk), va="top", ha="left", fontsize=6.5,
                  transform=key.transAxes, linespacing=1.35)
     return fig
-
-
-@styled
-def balance(a: Analysis):
-    labels = _theme_labels(a)
-    b = a.balance[(a.balance["n_explains"] + a.balance["n_challenges"]) > 0].sort_values("balance")
-    fig, ax = plt.subplots(figsize=(WIDTH, 0.38 * len(b) + 1.2))
-    colors = [STANCE_COLORS["explains_gap"] if v >= 0 else STANCE_COLORS["challenges_gap"] for v in b["balance"]]
-    y = np.arange(len(b))
-    ax.barh(y, b["balance"], color=colors, height=0.6)
-    ax.errorbar(b["balance"], y,
-                xerr=[np.clip(b["balance"] - b["p05"], 0, None), np.clip(b["p95"] - b["balance"], 0, None)],
-                fmt="none", ecolor="black", elinewidth=0.9, capsize=3)
-    ax.axvline(0, color="black", lw=0.8)
-    ax.set_yticks(y, [labels.get(t, t) for t in b.index])
-    ax.set_xlabel("balance of reasons' standing  (← challenges the gap · explains the gap →)")
-    ax.grid(axis="y", visible=False)
-    handles = [Patch(color=STANCE_COLORS["explains_gap"], label="explanations outweigh"),
-               Patch(color=STANCE_COLORS["challenges_gap"], label="challenges outweigh"),
-               Line2D([0], [0], color="black", lw=0.9, label="5–95 % band, perturbed weights")]
-    ax.legend(handles=handles, loc="lower right", ncols=3, bbox_to_anchor=(1, 1.0))
-    return fig
-

@@ -6,7 +6,7 @@ parameters and their defaults — and from the ledger (theme ids, outlet types, 
 On every change it shows, for the current overrides, the same sections the report shows: the header, the
 executive summary, the balance and claims-by-theme charts and the theme-by-theme claims tables. The report
 comes from :class:`shieldgap.explore_cache.LiveReports`, which scores a selection of the ledger once and
-only re-weighs it when a weight changes; the two charts are drawn as SVG by :mod:`shieldgap.live_charts`
+only re-weighs it when a weight changes; the two charts are drawn as SVG by :mod:`shieldgap.svg_charts`
 (the claims by theme only when the selection changes). Nothing is scored, filtered or drawn here.
 
 "Render this view" writes a report with the current settings through :func:`shieldgap.render.render`,
@@ -25,7 +25,7 @@ from html import escape
 
 import ipywidgets as w
 
-from . import analysis, live_charts
+from . import analysis, svg_charts
 from .explore_cache import LiveReports, selection_key
 from .explore_render import RenderView
 from .fields import OUTLET_TYPES, STRENGTH_RUBRIC
@@ -69,7 +69,7 @@ class Explorer(RenderView):
     def __init__(self, ledger=None, *, live: bool = True):
         from .ledger import load_ledger
 
-        self.ledger = ledger if ledger is not None else load_ledger()
+        self.ledger = ledger if ledger is not None else load_ledger(reuse_verified=True)
         self.reports = LiveReports(self.ledger)
         self._claims_key: str | None = None  # the selection the claims-by-theme chart shows
         self.spec = spec()
@@ -305,11 +305,11 @@ class Explorer(RenderView):
             self.header_html = header
             self.summary_html = summary
             self.out_summary.outputs = _html_output(header + summary)
-            self._set("balance_html", self.out_balance, live_charts.figure_html(report, "balance"))
+            self._set("balance_html", self.out_balance, svg_charts.figure_html(report, "balance"))
             selection = selection_key(report.params)
             if selection != self._claims_key:  # weights do not change what the claims are
                 self._set("claims_by_theme_html", self.out_claims_by_theme,
-                          live_charts.figure_html(report, "claims_by_theme"))
+                          svg_charts.figure_html(report, "claims_by_theme"))
                 self._claims_key = selection
             self._tables_stale = True
             self.timings = {"views": time.perf_counter() - t0}
@@ -367,7 +367,7 @@ class Explorer(RenderView):
             setattr(self, attr, "")
             if out is not None:
                 out.outputs = ()
-        html = live_charts.environment().get_template("error.html.j2").render(message=message, details=details)
+        html = svg_charts.environment().get_template("explore/error.html.j2").render(message=message, details=details)
         self._set("message_html", self.out_message, html)
 
     # ------------------------------------------------------------------ layout

@@ -36,31 +36,27 @@ def timeline_points(a) -> tuple[pd.DataFrame, pd.DataFrame]:
     return ev.sort_values(["date", "event_id"]).reset_index(drop=True), st.reset_index(drop=True)
 
 
-def argument_graph(a):
-    """networkx DiGraph of the selected arguments: nodes are claims and analyst notes, an edge runs from
-    an answer to the claim it answers, with the attack's impact (as computed by the analysis)."""
-    import networkx as nx
-
-    g = nx.DiGraph()
-    for cid, c in a.claims.to_dict("index").items():
-        g.add_node(cid, kind="claim", stance=c["stance"], theme=c["theme"], e=float(c["e"]), text=c["summary"],
-                   claim=c["claim_id"])  # the claim shown: its own id, which may differ from the canonical one
-    for nid, n in a.notes.to_dict("index").items():
-        g.add_node(nid, kind="note", stance=n["stance"], theme=n["theme"], e=float(n["e"]), text=n["text"])
-    for r in a.relations.itertuples():
-        g.add_edge(r.source_id, r.target_id, relation=r.relation, impact=float(r.impact), strength=int(r.strength))
-    return g
+def argument_nodes(a) -> dict[str, dict]:
+    """The selected arguments the maps can show, by id: each claim and analyst note with its kind, stance,
+    theme, standing (``e``), text and (a claim) the id of the claim shown, which may differ from the
+    canonical one. The answers between them are the analysis' (``Analysis.answers``)."""
+    nodes = {cid: {"kind": "claim", "stance": c["stance"], "theme": c["theme"], "e": float(c["e"]),
+                   "text": c["summary"], "claim": c["claim_id"]} for cid, c in a.claims.to_dict("index").items()}
+    nodes |= {nid: {"kind": "note", "stance": n["stance"], "theme": n["theme"], "e": float(n["e"]), "text": n["text"]}
+              for nid, n in a.notes.to_dict("index").items()}
+    return nodes
 
 
 def argument_chains(a, theme: str) -> list[tuple]:
-    """Per explaining reason of ``theme`` (strongest first): (its best claim, answer, edge, reply, edge) or Nones.
+    """Per explaining reason of ``theme`` (strongest first): (its best claim, answer, edge, reply, edge) or Nones,
+    and the nodes they name (:func:`argument_nodes`).
 
     The answer and the reply are the analysis' (``Analysis.answers``): the strongest attack on any statement
     of the reason, from any theme, and the strongest attack on that answer. Each edge names the statement it
     attacks (``target``): another statement of the reason than its best, or another report of the answer."""
-    g = a.__dict__.get("_graph")
+    g = a.__dict__.get("_argument_nodes")
     if g is None:
-        g = a.__dict__["_graph"] = argument_graph(a)
+        g = a.__dict__["_argument_nodes"] = argument_nodes(a)
     rs = a.reasons[(a.reasons["theme"] == theme) & (a.reasons["stance"] == "explains_gap")]
     chains = []
     for rid, r in rs.sort_values("score", ascending=False, kind="stable").iterrows():
@@ -140,13 +136,13 @@ def argument_map(a, theme: str) -> FigureData:
     label = _labels(a).get(theme, theme)
 
     def shown(node):
-        return g.nodes[node].get("claim", node) if node in g else node or ""
+        return g[node].get("claim", node) if node in g else node or ""
 
     def by(edge, node, shown_as):
         aside = f" (it answers {shown(edge['target'])})" if edge["target"] != shown_as else ""
         return f"{edge['relation']} by {shown(node)}{aside}"
 
-    rows = tuple((shown(c), g.nodes[c]["text"], by(e1, ans, c) if ans else "unanswered",
+    rows = tuple((shown(c), g[c]["text"], by(e1, ans, c) if ans else "unanswered",
                   by(e2, rep, ans) if rep else "") for c, ans, e1, rep, e2 in chains)
     answered = sum(1 for r in chains if r[1])
     alt = (f"Argument map of {label}: {len(chains)} explanation(s) of the gap, {answered} answered among the "
@@ -156,15 +152,14 @@ def argument_map(a, theme: str) -> FigureData:
 
 
 def basis(a, chart: str, theme: str | None = None):
-    """Everything the chart ``chart`` reads from the analysis, as plain JSON-able values: two analyses with the
-    same basis draw the same figure (with the same code), so a figure is cached under its basis, not under
-    the parameters (a change of theme weights redraws the balance chart, not the timeline). Keep it in step
-    with the drawing functions of :mod:`shieldgap.charts`: whatever they read belongs here (a test draws figures
-    of differing analyses and checks that equal bases give equal pictures). No matplotlib here: a figure found
-    in the cache is never drawn, so the render imports matplotlib only for a figure it draws."""
+    """Everything the matplotlib chart ``chart`` reads from the analysis, as plain JSON-able values: two analyses
+    with the same basis draw the same figure (with the same code), so a figure is cached under its basis, not
+    under the parameters (a change of theme weights redraws none of them). Keep it in step with the drawing
+    functions of :mod:`shieldgap.charts`: whatever they read belongs here (a test draws figures of differing
+    analyses and checks that equal bases give equal pictures). No matplotlib here: a figure found in the cache
+    is never drawn, so the render imports matplotlib only for a figure it draws. (The bar charts of
+    :mod:`shieldgap.svg_charts` are drawn afresh each time, in milliseconds, and have no basis.)"""
     labels = _labels(a)
-    if chart == "claims_by_theme":
-        return [labels, a.claims[["theme", "stance"]].value_counts().sort_index().reset_index().values.tolist()]
     if chart == "coverage":
         arts = a.ledger.articles
         rows = [i for i in a.articles.index if i in set(a.claims["article_id"])]
@@ -174,9 +169,6 @@ def basis(a, chart: str, theme: str | None = None):
     if chart == "timeline":
         ev, st = timeline_points(a)
         return [ev.astype(str).values.tolist(), st.astype(str).values.tolist()]
-    if chart == "balance":
-        b = a.balance[["balance", "p05", "p95", "n_explains", "n_challenges"]]
-        return [labels, [[str(t), *map(str, r)] for t, r in zip(b.index, b.values.tolist())]]
     if chart == "argument_map":
         rows, g = [], None
         for t in [theme] if theme else list(a.themes.index):
@@ -185,7 +177,7 @@ def basis(a, chart: str, theme: str | None = None):
         nodes = {n for r in rows for n in (r[0], r[1], r[3]) if n} | {e["target"] for r in rows for e in (r[2], r[4])
                                                                       if e}
         return [[[r[0], r[1], r[2], r[3], r[4]] for r in rows],
-                {n: {k: str(v) for k, v in g.nodes[n].items() if k in ("kind", "stance", "text", "claim")}
+                {n: {k: str(v) for k, v in g[n].items() if k in ("kind", "stance", "text", "claim")}
                  for n in sorted(nodes) if g is not None and n in g}]
     raise KeyError(chart)
 

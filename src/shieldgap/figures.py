@@ -11,10 +11,12 @@ Figures are drawn in the calling process. Drawing them in two forked worker proc
 kernel built the tables (as the report did before) did not pay for itself: measured on the project's
 2-core machine, the kernel's work took longer with the workers (median 4.9 s) than without (3.4 s).
 
-A drawn figure is kept in the project's ``.cache/figures/`` (never in a data folder) under a key made of
+The two bar charts are drawn from SVG templates (:mod:`shieldgap.svg_charts`, the explorer's drawing too) in
+milliseconds; the others with matplotlib (:mod:`shieldgap.charts`). A matplotlib figure is kept in the
+project's ``.cache/figures/`` (never in a data folder) under a key made of
 what it is drawn from — the chart, its theme, the values it reads from the analysis
 (:func:`shieldgap.figuredata.basis`) — and the code and library versions that draw it. A render whose change
-leaves a figure's values alone reuses it (new theme weights redraw the balance chart only); any change to
+leaves a figure's values alone reuses it (new theme weights draw nothing with matplotlib); any change to
 them draws afresh. The cache is bounded (``CACHE_KEEP`` files, oldest
 removed first) and a file that cannot be read or written only costs a drawing.
 """
@@ -50,8 +52,13 @@ class Figure:
 
 
 def draw_svg(analysis, chart: str, theme: str | None = None) -> bytes:
-    """Draw one chart of :mod:`shieldgap.charts` as SVG with text kept as text: crisp in print,
-    searchable, and three times faster to write than a PNG. Imports matplotlib on first use."""
+    """Draw one chart as SVG with text kept as text: crisp in print and searchable. The bar charts
+    (:data:`shieldgap.svg_charts.CHARTS`) come from their templates; the others are :mod:`shieldgap.charts`'
+    matplotlib drawings (matplotlib is imported on first use)."""
+    from . import svg_charts
+
+    if chart in svg_charts.CHARTS:
+        return svg_charts.svg(analysis, chart).encode()
     import matplotlib.pyplot as plt
 
     from . import charts
@@ -100,11 +107,12 @@ class Figures:
         return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
     def _cached_svg(self, chart: str, theme: str | None) -> bytes:
+        from . import svg_charts
         from .io_utils import atomic_write_bytes
         from .paths import cache_dir
         from .report_cache import enabled
 
-        if not enabled():
+        if not enabled() or chart in svg_charts.CHARTS:  # those take milliseconds to draw
             return draw_svg(self.analysis, chart, theme)
         folder = cache_dir() / "figures"
         path = folder / f"{self._cache_key(chart, theme)}.svg"

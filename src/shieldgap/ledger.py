@@ -4,26 +4,33 @@
 :mod:`shieldgap.fields`, locates every quote in its article, and returns typed DataFrames. It never
 writes to the data directory. Every problem becomes one :class:`Issue` naming file, row and column;
 all of them are collected before :class:`LedgerError` is raised.
+
+A render need not verify again what it verified before: with ``reuse_verified=True`` (the report and
+the explorer), a ledger whose curated files are byte for byte (SHA-256, :func:`data_fingerprint`) those
+that this same code (:func:`shieldgap.report_cache.code_fingerprint`) verified earlier is not validated
+again. Its quotes' spans, found by that verification, are read from the JSON record it left in the
+project's ``.cache/ledger/`` (never in a data folder); pandera is then not even imported. A record that
+cannot be read, is not this program's, or does not fit the ledger is a miss, and the ledger is verified
+as usual. ``shieldgap check`` and every curation step always verify.
 """
 from __future__ import annotations
 
 import hashlib
 import io
+import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
-import pandera.pandas as pa
 
 from . import files
-from .comparison import rules as comparison_rules
 from .fields import CSV_TABLES, TABLES, YAML_TABLES
 from .paths import DataPaths, data_paths
 from .problems import Issue, LedgerError, summary_lines  # noqa: F401 - part of this module's interface
-from .rules import consistency
-from .schema import build_schema
-from .textmatch import QuoteIndex
+
+VERIFIED_FORMAT = "shieldgap-verified-ledger/1"
+VERIFIED_KEEP = 20  # records kept in .cache/ledger/, newest first
 
 
 # ----------------------------------------------------------------------------- reading
@@ -103,11 +110,16 @@ def _file_of(table: str, df: pd.DataFrame, index, paths: DataPaths) -> str:
 
 
 def validate_frame(table: str, df: pd.DataFrame, paths: DataPaths, issues: list[Issue],
-                   refs: dict[str, set[str]], extra: dict[str, list[pa.Check]] | None = None,
+                   refs: dict[str, set[str]], extra: dict[str, list] | None = None,
                    broken: dict[str, str] | None = None) -> None:
-    """Validate ``df`` against its generated schema; each failure becomes an Issue. ``broken`` maps a table
-    name, or ``article:<id>``, to the file that could not be read: failures that only follow from it (a
-    reference to a table that could not be read, any problem in a row of a broken article) name it as cause."""
+    """Validate ``df`` against its generated schema; each failure becomes an Issue. ``extra`` adds pandera
+    checks to columns. ``broken`` maps a table name, or ``article:<id>``, to the file that could not be read:
+    failures that only follow from it (a reference to a table that could not be read, any problem in a row of
+    a broken article) name it as cause."""
+    import pandera.pandas as pa
+
+    from .schema import build_schema
+
     broken = broken or {}
     schema = build_schema(TABLES[table], refs)
     for column, checks in (extra or {}).items():
@@ -190,8 +202,9 @@ def data_fingerprint(paths: DataPaths) -> str:
     return h.hexdigest()
 
 
-def _span_check(df: pd.DataFrame, indexes: dict[str, QuoteIndex], spans: dict) -> list[pa.Check]:
+def _span_check(df: pd.DataFrame, indexes: dict, spans: dict) -> list:
     """pandera checks on `quote`: it must be found exactly once (or at `occurrence`) in its article."""
+    import pandera.pandas as pa
 
     def locate(s: pd.Series) -> pd.Series:
         ok = []
@@ -208,10 +221,12 @@ def _span_check(df: pd.DataFrame, indexes: dict[str, QuoteIndex], spans: dict) -
                                    "or set 'occurrence')")]
 
 
-def load_ledger(data_dir=None, *, paths: DataPaths | None = None) -> Ledger:
+def load_ledger(data_dir=None, *, paths: DataPaths | None = None, reuse_verified: bool = False) -> Ledger:
+    """The validated ledger of ``data_dir`` (see the module docstring for ``reuse_verified``)."""
     paths = paths or data_paths(data_dir)
     issues: list[Issue] = []
     broken_ids: set[str] = set()
+    fingerprint = data_fingerprint(paths) if reuse_verified else None
 
     articles = read_articles(paths, issues, broken_ids)
     broken = {f"article:{stem}": paths.rel(paths.articles / f"{stem}.md") for stem in broken_ids}
@@ -228,6 +243,44 @@ def load_ledger(data_dir=None, *, paths: DataPaths | None = None) -> Ledger:
         for f in TABLES[name].fields:
             if f.dtype == "list" and f.name in df.columns:
                 df[f.name] = df[f.name].map(lambda v: v.split() if isinstance(v, str) and v.strip() else v)
+
+    spans = _verified(fingerprint, tables) if fingerprint and not issues and not broken else None
+    if spans is None:
+        spans = _verify(paths, articles, themes, actors, tables, issues, broken)
+        if issues:
+            raise LedgerError(issues)
+        if fingerprint and data_fingerprint(paths) == fingerprint:  # the files did not change while being read
+            _remember(fingerprint, spans, tables)
+    claim_spans, check_spans = spans
+
+    ledger = Ledger(
+        paths=paths,
+        articles=_typed_articles(articles),
+        themes=themes.set_index("id", drop=False),
+        actors=actors.set_index("id", drop=False),
+        claims=_with_spans(_typed(tables["claims"], "claims"), claim_spans),
+        analyst_notes=_typed(tables["analyst_notes"], "analyst_notes"),
+        relations=_typed(tables["relations"], "relations"),
+        fact_checks=_with_spans(_typed(tables["fact_checks"], "fact_checks"), check_spans),
+        reasons=_typed(tables["reasons"], "reasons"),
+        events=_typed(tables["events"], "events"),
+        comparison=_typed(tables["comparison"], "comparison").sort_values("order"),
+    )
+    if fingerprint:
+        ledger.__dict__["fingerprint"] = fingerprint  # the cached property, already computed
+    from .conflicts import attribution_conflicts
+
+    ledger.conflicts = attribution_conflicts(ledger)
+    return ledger
+
+
+def _verify(paths: DataPaths, articles: pd.DataFrame, themes: pd.DataFrame, actors: pd.DataFrame,
+            tables: dict[str, pd.DataFrame], issues: list[Issue], broken: dict[str, str]) -> tuple[dict, dict]:
+    """Validate every table and locate every quote; problems are added to ``issues``. Returns the spans of
+    the claims' and the fact checks' quotes ({row position: (start, end)})."""
+    from .comparison import rules as comparison_rules
+    from .rules import consistency
+    from .textmatch import QuoteIndex
 
     def ids(df: pd.DataFrame, col: str) -> set[str]:
         return set(df[col].astype(str)) if col in df.columns else set()
@@ -266,27 +319,61 @@ def load_ledger(data_dir=None, *, paths: DataPaths | None = None) -> Ledger:
         issues += consistency(paths, claims, tables["relations"], fc, tables["reasons"])
         issues += [Issue(paths.rel(paths.data / TABLES["comparison"].file), *problem)
                    for problem in comparison_rules(tables["comparison"])]
+    return claim_spans, check_spans
 
-    if issues:
-        raise LedgerError(issues)
 
-    ledger = Ledger(
-        paths=paths,
-        articles=_typed_articles(articles),
-        themes=themes.set_index("id", drop=False),
-        actors=actors.set_index("id", drop=False),
-        claims=_with_spans(_typed(claims, "claims"), claim_spans),
-        analyst_notes=_typed(tables["analyst_notes"], "analyst_notes"),
-        relations=_typed(tables["relations"], "relations"),
-        fact_checks=_with_spans(_typed(fc, "fact_checks"), check_spans),
-        reasons=_typed(tables["reasons"], "reasons"),
-        events=_typed(tables["events"], "events"),
-        comparison=_typed(tables["comparison"], "comparison").sort_values("order"),
-    )
-    from .conflicts import attribution_conflicts
+# ----------------------------------------------------------------------------- verified before
+def _verified_path(fingerprint: str) -> Path:
+    from .paths import cache_dir
+    from .report_cache import code_fingerprint
 
-    ledger.conflicts = attribution_conflicts(ledger)
-    return ledger
+    key = hashlib.sha256(f"{VERIFIED_FORMAT}\0{fingerprint}\0{code_fingerprint()}".encode()).hexdigest()
+    return cache_dir() / "ledger" / f"{key}.json"
+
+
+def _verified(fingerprint: str, tables: dict[str, pd.DataFrame]) -> tuple[dict, dict] | None:
+    """The quote spans recorded when these very files were verified by this code, or None (a miss: no record,
+    an unreadable or foreign one, one that does not fit the tables, or the cache turned off)."""
+    from .report_cache import enabled
+
+    if not enabled():
+        return None
+    path = _verified_path(fingerprint)
+    try:
+        rec = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not (isinstance(rec, dict) and rec.get("format") == VERIFIED_FORMAT and rec.get("fingerprint") == fingerprint):
+        return None
+    found = []
+    for table in ("claims", "fact_checks"):
+        rows = rec.get(table)
+        if not (isinstance(rows, list) and len(rows) == len(tables[table])
+                and all(r is None or (isinstance(r, list) and len(r) == 2 and all(type(v) is int for v in r))
+                        for r in rows)):
+            return None
+        found.append({i: (r[0], r[1]) for i, r in enumerate(rows) if r is not None})
+    return found[0], found[1]
+
+
+def _remember(fingerprint: str, spans: tuple[dict, dict], tables: dict[str, pd.DataFrame]) -> None:
+    """Record that the files of ``fingerprint`` were verified, with their quotes' spans by row position (None:
+    a row without a quote); written atomically, and a failure only costs the next render a verification."""
+    from .io_utils import atomic_write_bytes
+    from .report_cache import enabled
+
+    if not enabled():
+        return
+    rec = {"format": VERIFIED_FORMAT, "fingerprint": fingerprint}
+    for table, found in zip(("claims", "fact_checks"), spans):
+        rec[table] = [list(map(int, found[i])) if found.get(i) else None for i in range(len(tables[table]))]
+    path = _verified_path(fingerprint)
+    try:
+        atomic_write_bytes(path, json.dumps(rec).encode(), fsync=False)
+        for stale in sorted(path.parent.glob("*.json"), key=lambda p: p.stat().st_mtime)[:-VERIFIED_KEEP]:
+            stale.unlink(missing_ok=True)
+    except (OSError, KeyError, TypeError):
+        pass
 
 
 def _typed(df: pd.DataFrame, table: str) -> pd.DataFrame:

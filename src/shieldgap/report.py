@@ -75,7 +75,7 @@ class Report:
 
     def __init__(self, params: dict, ledger=None):
         self.started = time.perf_counter()
-        self.ledger = ledger if ledger is not None else load_ledger(params.get("data_dir") or None)
+        self.ledger = ledger if ledger is not None else load_ledger(params.get("data_dir") or None, reuse_verified=True)
         self.params = validate(params, ledger={  # the loaded ledger, not a second read of the files
             "themes": dict.fromkeys(self.ledger.themes.index),
             "articles": {aid: a.to_dict() for aid, a in self.ledger.articles.iterrows()},

@@ -1,10 +1,12 @@
-"""The explorer's two live charts — the balance per theme and the claims by theme — drawn as SVG from the
-templates in ``templates/explore/``, fast enough to follow a slider.
+"""The bar charts — the balance per theme (figure 1) and the claims by theme (figure 2) — drawn as SVG from
+the templates in ``templates/charts/``, without matplotlib.
 
-They show what :mod:`shieldgap.charts` draws with matplotlib for the report, from the same rows of the
-same analysis, selected and ordered the same way (:func:`balance_rows`, :func:`claims_rows`;
-tests/test_explore.py checks the numbers against the report's charts). Each is shown with the report's own
-figure template: the same number, caption, text alternative and data table (:mod:`shieldgap.figuredata`).
+The report and the explorer show the same drawing: :class:`shieldgap.figures.Figures` takes these two from
+here (the other figures are :mod:`shieldgap.charts`' matplotlib drawings), and the explorer redraws them
+on every control change, fast enough to follow a slider (a few milliseconds; no matplotlib import, so a
+render whose only change is the theme weights draws nothing with matplotlib). :func:`figure_html` shows
+one with the report's own figure template: the same number, caption, text alternative and data table
+(:mod:`shieldgap.figuredata`).
 """
 from __future__ import annotations
 
@@ -19,29 +21,33 @@ import pandas as pd
 from .labels import STANCE_COLORS
 from .labels import STANCES as STANCE_LABELS
 
-LIVE = ("balance", "claims_by_theme")
+CHARTS = ("balance", "claims_by_theme")
 WIDTH, ROW, TOP, BOTTOM = 720, 26, 44, 46  # pixels: the chart, a bar's row, above and below the bars
 CHAR = 6.4  # width of a character of the labels (12 px sans-serif), to leave them room
+MARGIN = 0.05  # of the data's range, left beside the longest bar or whisker (matplotlib's default margin)
 
 
 @lru_cache(maxsize=1)
 def environment():
-    """The Jinja2 environment of the explorer's templates, the charts' and its message's (escaping every value)."""
+    """The Jinja2 environment of ``templates/`` for the charts (``charts/``) and the explorer's message
+    (``explore/``), escaping every value; compiled templates are kept like the report's."""
     import jinja2
 
     from .paths import templates_dir
+    from .templating import _bytecode_cache
 
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(templates_dir() / "explore"), autoescape=True,
-                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(templates_dir()), autoescape=True,
+                              bytecode_cache=_bytecode_cache(), undefined=jinja2.StrictUndefined,
+                              trim_blocks=True, lstrip_blocks=True)
 
 
 def balance_rows(a) -> pd.DataFrame:
-    """The themes of ``charts.balance``, bottom bar first: those with a reason, by weighted balance."""
+    """The themes of the balance chart, bottom bar first: those with a reason, by weighted balance."""
     return a.balance[(a.balance["n_explains"] + a.balance["n_challenges"]) > 0].sort_values("balance")
 
 
 def claims_rows(a) -> pd.DataFrame:
-    """The counts of ``charts.claims_by_theme``, bottom bar first: claims per theme (rows) and stance."""
+    """The counts of the claims chart, bottom bar first: claims per theme (rows) and stance."""
     n = Counter(zip(a.claims["theme"].tolist(), a.claims["stance"].tolist()))
     themes = sorted({theme for theme, _ in n})
     counts = pd.DataFrame([[n[t, s] for s in STANCE_COLORS] for t in themes], dtype="int64",
@@ -49,20 +55,21 @@ def claims_rows(a) -> pd.DataFrame:
     return counts.loc[counts.sum(axis=1).sort_values().index]
 
 
-def _ticks(lo: float, hi: float, n: int = 6) -> list[float]:
-    """Round tick values covering [lo, hi]."""
-    span = (hi - lo) or 1.0
-    raw = span / n
-    step = min(m * 10 ** math.floor(math.log10(raw)) for m in (1, 2, 2.5, 5, 10)
-                if m * 10 ** math.floor(math.log10(raw)) >= raw)
-    return [round(k * step, 10) for k in range(math.floor(lo / step + 1e-9), math.ceil(hi / step - 1e-9) + 1)]
+def _ticks(lo: float, hi: float, n: int = 8) -> list[float]:
+    """Round tick values (steps of 1, 2, 2.5 or 5 times a power of ten, about ``n`` of them) within [lo, hi]."""
+    raw = ((hi - lo) or 1.0) / n
+    power = 10 ** math.floor(math.log10(raw))
+    step = min(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    return [round(k * step, 10) for k in range(math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9) + 1)]
 
 
-def _frame(labels: list[str], lo: float, hi: float, items: list[dict]) -> dict:
-    """Geometry shared by the charts: label column, plot area, x scale, ticks and the key (``items``)."""
+def _frame(labels: list[str], lo: float, hi: float, items: list[dict], *, margin_low: bool = True) -> dict:
+    """Geometry shared by the charts: label column, plot area, x scale, ticks and the key (``items``). The
+    axis spans the data's range [lo, hi] and a margin beyond it (below ``lo`` only when ``margin_low``)."""
     left = 12 + CHAR * max((len(x) for x in labels), default=0)
+    pad = MARGIN * ((hi - lo) or 1.0)
+    lo, hi = lo - (pad if margin_low else 0.0), hi + pad
     ticks = _ticks(lo, hi)
-    lo, hi = min(lo, ticks[0]), max(hi, ticks[-1])
     width = WIDTH - left - 16
 
     def x(v: float) -> float:
@@ -82,7 +89,7 @@ def balance_svg(a) -> str:
     labels = a.ledger.themes["label"].to_dict()
     b = balance_rows(a).iloc[::-1]  # top bar first
     v, p05, p95 = (b[c].to_numpy(dtype=float) for c in ("balance", "p05", "p95"))
-    lo, hi = v - np.clip(v - p05, 0, None), v + np.clip(p95 - v, 0, None)  # the whiskers of charts.balance
+    lo, hi = v - np.clip(v - p05, 0, None), v + np.clip(p95 - v, 0, None)  # the 5-95 % whiskers
     names = [str(labels.get(t, t)) for t in b.index]
     items = [{"color": STANCE_COLORS["explains_gap"], "label": "explanations outweigh", "line": False},
              {"color": STANCE_COLORS["challenges_gap"], "label": "challenges outweigh", "line": False},
@@ -95,7 +102,7 @@ def balance_svg(a) -> str:
         rows.append({"label": name, "y": y, "mid": y + ROW / 2, "x0": min(x(0), x(value)),
                      "w": round(abs(x(value) - x(0)), 2), "lo": x(low), "hi": x(high), "value": f"{value:+.1f}",
                      "color": STANCE_COLORS["explains_gap" if value >= 0 else "challenges_gap"]})
-    return environment().get_template("balance.svg.j2").render(f=f, rows=rows, zero=x(0))
+    return environment().get_template("charts/balance.svg.j2").render(f=f, rows=rows, zero=x(0))
 
 
 def claims_by_theme_svg(a) -> str:
@@ -103,7 +110,7 @@ def claims_by_theme_svg(a) -> str:
     counts = claims_rows(a).iloc[::-1]
     names = [str(labels.get(t, t)) for t in counts.index]
     items = [{"color": color, "label": STANCE_LABELS[stance], "line": False} for stance, color in STANCE_COLORS.items()]
-    f = _frame(names, 0.0, float(max(counts.sum(axis=1).max(), 1)), items)
+    f = _frame(names, 0.0, float(max(counts.sum(axis=1).max(), 1)), items, margin_low=False)
     x = f["x"]
     rows = []
     for i, (name, (_theme, r)) in enumerate(zip(names, counts.iterrows())):
@@ -115,16 +122,21 @@ def claims_by_theme_svg(a) -> str:
                                  "color": color, "ink": "black" if stance == "context" else "white"})
             start += v
         rows.append({"label": name, "y": y, "mid": y + ROW / 2, "segments": segments})
-    return environment().get_template("claims_by_theme.svg.j2").render(f=f, rows=rows)
+    return environment().get_template("charts/claims_by_theme.svg.j2").render(f=f, rows=rows)
+
+
+def svg(a, chart: str) -> str:
+    """The SVG of ``chart`` (one of :data:`CHARTS`) for the analysis ``a``."""
+    return {"balance": balance_svg, "claims_by_theme": claims_by_theme_svg}[chart](a)
 
 
 def figure_html(report, chart: str) -> str:
-    """One live chart as the report shows a figure: its number, caption, text alternative and data table."""
+    """One chart as the report shows a figure (its number, caption, text alternative and data table), drawn
+    afresh from the report's present analysis."""
     from .figuredata import describe
     from .figures import Figure
     from .report import present
 
-    svg = {"balance": balance_svg, "claims_by_theme": claims_by_theme_svg}[chart](report.a)
-    fig = Figure(report.figures.numbers[(chart, None)], chart, None, "", base64.b64encode(svg.encode()).decode(),
-                 describe(report.a, chart))
+    fig = Figure(report.figures.numbers[(chart, None)], chart, None, "",
+                 base64.b64encode(svg(report.a, chart).encode()).decode(), describe(report.a, chart))
     return present("figure", fig=fig).html

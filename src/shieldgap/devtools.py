@@ -1,0 +1,141 @@
+"""Chromium driven over its DevTools protocol through a pipe — no driver process, no websocket.
+
+Started with ``--remote-debugging-pipe``, Chromium reads JSON commands from its file descriptor 3 and
+writes replies and events to descriptor 4, each message ending in a NUL byte (the transport Puppeteer and
+Playwright use underneath). :class:`Browser` starts the process at once and returns: the browser boots
+while the caller goes on working, and the first command waits for it. Every wait has a deadline, and a
+browser that exits early is reported with the end of its log. Chromium runs in a process group of its own,
+closed by :meth:`close` (and killed as a whole if it does not close); when this process dies, the pipe
+closes and Chromium exits with it.
+"""
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+CLOSE_SECONDS = 3  # the longest the browser is given to close before it is killed
+
+
+class DevToolsError(RuntimeError):
+    pass
+
+
+class Browser:
+    """One headless Chromium (``executable`` with ``args``), its profile in ``profile`` (a folder the caller
+    owns and removes). Use :meth:`new_page`, :meth:`send`, :meth:`wait_for`; :meth:`close` ends it."""
+
+    def __init__(self, executable: str, args: list[str], profile: Path):
+        self.log = Path(profile) / "chromium.log"
+        commands_in, self._commands = os.pipe()  # we write commands, Chromium reads them on its fd 3
+        self._replies, replies_out = os.pipe()  # Chromium writes replies on its fd 4, we read them
+
+        def descriptors():  # in the child: the two pipe ends as fds 3 and 4 (duplicated first: they may be 3 or 4)
+            a, b = os.dup(commands_in), os.dup(replies_out)
+            os.dup2(a, 3)
+            os.dup2(b, 4)
+
+        try:
+            command = [executable, *args, "--remote-debugging-pipe", f"--user-data-dir={profile}", "about:blank"]
+            with open(self.log, "wb") as log:
+                self.proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                                             preexec_fn=descriptors, pass_fds=(3, 4), close_fds=True,
+                                             start_new_session=True)
+        except OSError as err:
+            for fd in (commands_in, self._commands, self._replies, replies_out):
+                os.close(fd)
+            raise DevToolsError(f"Chromium could not be started: {err}") from None
+        os.close(commands_in)
+        os.close(replies_out)
+        self._buffer = b""
+        self._messages: list[dict] = []
+        self._id = 0
+
+    # ---------------------------------------------------------------- protocol
+    def send(self, method: str, params: dict | None = None, *, session: str | None = None,
+             timeout: float = 60) -> dict:
+        """Send one command and return its result; a protocol error raises :class:`DevToolsError`."""
+        self._id += 1
+        message = {"id": self._id, "method": method, "params": params or {}}
+        if session:
+            message["sessionId"] = session
+        data = json.dumps(message).encode() + b"\0"
+        try:
+            while data:
+                data = data[os.write(self._commands, data):]
+        except OSError:
+            raise DevToolsError(f"{method}: {self._gone()}") from None
+        reply = self._take(lambda m: m.get("id") == self._id, method, timeout)
+        if "error" in reply:
+            raise DevToolsError(f"{method}: {reply['error'].get('message', reply['error'])}")
+        return reply.get("result", {})
+
+    def wait_for(self, event: str, *, session: str | None = None, timeout: float = 60) -> dict:
+        """Wait for the next ``event`` (of ``session``) and return its parameters."""
+        found = self._take(lambda m: m.get("method") == event and m.get("sessionId") == session, event, timeout)
+        return found.get("params", {})
+
+    def new_page(self) -> str:
+        """Open a blank page; returns the session id its commands are sent with."""
+        target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+        return self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+
+    def _take(self, wanted, what: str, timeout: float) -> dict:
+        deadline = time.monotonic() + timeout
+        while True:
+            for i, message in enumerate(self._messages):
+                if wanted(message):
+                    return self._messages.pop(i)
+            self._messages.append(self._read(deadline, what))
+
+    def _read(self, deadline: float, what: str) -> dict:
+        """The next message from the browser."""
+        while b"\0" not in self._buffer:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self._replies], [], [], left)[0]:
+                raise DevToolsError(f"{what}: Chromium did not answer in time")
+            chunk = os.read(self._replies, 1 << 20)
+            if not chunk:
+                raise DevToolsError(f"{what}: {self._gone()}")
+            self._buffer += chunk
+        raw, self._buffer = self._buffer.split(b"\0", 1)
+        return json.loads(raw)
+
+    def _gone(self) -> str:
+        try:
+            code = self.proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            code = None
+        try:
+            tail = " ".join(self.log.read_text(encoding="utf-8", errors="replace").split())[-300:]
+        except OSError:
+            tail = ""
+        return f"Chromium closed the connection (exit status {code}){': ' + tail if tail else ''}"
+
+    # ---------------------------------------------------------------- end
+    def close(self) -> None:
+        """Close the browser (it ends its own processes, a few hundredths of a second), and end whatever of its
+        process group is left after ``CLOSE_SECONDS``."""
+        if self.proc.poll() is None:
+            try:
+                self.send("Browser.close", timeout=CLOSE_SECONDS)
+            except DevToolsError:
+                pass
+            try:
+                self.proc.wait(timeout=CLOSE_SECONDS)
+            except subprocess.TimeoutExpired:
+                pass
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        self.proc.wait()
+        for fd in (self._commands, self._replies):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
