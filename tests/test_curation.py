@@ -112,9 +112,10 @@ def test_context_and_suggestions_are_shown(bench):
     bench.show(i)
     assert "<mark>" in bench.context_html.value and KIRBY in bench.context_html.value
     assert "Washington rules out" in bench.header.value and "2024-04-20" in bench.header.value
-    assert set(bench.queue.items[i].suggestions) == {"actor_id", "theme", "stance", "claim_type", "echo_of"}
-    assert all(0 <= c <= 1 for _v, c in bench.queue.items[i].suggestions.values())
-    assert bench.actor.value == "john-kirby" and "confidence" in bench.suggest_html.value
+    sugg = bench.queue.items[i].suggestions
+    assert set(sugg) == {"actor_id", "theme", "stance", "claim_type", "echo_of"}
+    assert all(0 <= c <= 1 for _v, c, kind in sugg.values() if kind == "probability")  # only those as percentages
+    assert bench.actor.value == "john-kirby" and "how sure" in bench.suggest_html.value
 
 
 def test_accept_edit_reject_undo(bench, data_copy):
@@ -203,7 +204,7 @@ def test_new_speaker_new_reason_relation_and_unanswered(bench, data_copy):
     kirby_id = rows(data_copy / "claims.csv")[-1]["claim_id"]
     assert bench.rel_claim.value == kirby_id
     bench.rel_suggest_button.click()
-    assert bench.rel_choice.options and kirby_id in bench.unanswered.options
+    assert bench.rel_choice.options and kirby_id in [v for _l, v in bench.unanswered.options]
     relations, rel_before = data_copy / "relations.csv", (data_copy / "relations.csv").read_bytes()
     claims_before = (data_copy / "claims.csv").read_bytes()
     bench.rel_choice.value = next(k for k, s in enumerate(bench.rel_suggestions) if s.target_id == kirby_id)
@@ -256,3 +257,12 @@ def test_relate_and_accept_relations_from_the_command_line(data_copy):
     assert result.exit_code == 0 and "john-doe" in result.output
     result = invoke("unanswered", "--data", data_copy, "C105", "--why", "x")  # challenges_gap: refused
     assert result.exit_code == 1 and "unanswered" in result.output
+
+
+def test_with_no_uncurated_article_the_workbench_says_so(data_copy):
+    """Run with every article curated, the notebook shows what to do next, not a traceback."""
+    from shieldgap.curation.workbench import uncurated
+
+    assert uncurated(data_paths(data_copy)) == []
+    wb = Workbench("", str(data_copy))
+    assert wb.queue is None and "No uncurated article" in wb.ui.value and "shieldgap add" in wb.ui.value

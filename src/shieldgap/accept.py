@@ -169,11 +169,14 @@ def accept_candidates(paths: DataPaths, article_id: str, *, mark_curated: bool =
 
 
 def accept_rows(paths: DataPaths, article_id: str, rows, *, source: str = "the review queue",
-                mark_curated: bool = False, new_reasons: list[dict] = ()) -> Accepted:
+                mark_curated: bool = False, new_reasons: list[dict] = (),
+                also: dict[Path, tuple[bytes | None, bytes]] | None = None) -> Accepted:
     """Append candidate ``rows`` (dicts, or (row number, dict) pairs) held in memory to claims.csv.
 
     ``new_reasons``: reasons.csv rows (reason_id, theme, stance, statement, notes) written in the same
-    change; an empty reason_id gets the next RS id. The whole ledger is validated on a temporary copy
+    change; an empty reason_id gets the next RS id. ``also``: other data files written in the same change,
+    path -> (the bytes the new ones were built from, or None for a new file; the new bytes) - the
+    workbench's curation log row when it marks the article curated. The whole ledger is validated on a temporary copy
     first and the files replaced atomically; AcceptError (nothing written) on any problem. The
     returned snapshot undoes the change (:func:`shieldgap.curation.writes.undo`).
     """
@@ -207,6 +210,8 @@ def accept_rows(paths: DataPaths, article_id: str, rows, *, source: str = "the r
         changes[paths.claims] = appended_csv(claims_raw, header, new_rows)
     if mark_curated and article.meta.get("curated") is not True:
         changes[art_path] = files.with_front_matter(art_text, art_where, curated=True).encode("utf-8")
+    for path, (old, new) in (also or {}).items():
+        changes[Path(path)], expected[Path(path)] = new, old
     try:
         snap = validated_write(paths, changes, labels=labels, expected=expected,
                                description=f"accept {len(new_rows)} claim(s) of {article_id}")

@@ -15,8 +15,8 @@ import click
 
 from .cli_ingest import DATA_OPTION
 
-RELATION_CANDIDATE_COLUMNS = ["source_id", "relation", "target_id", "explanation", "strength", "score", "text",
-                              "accept"]
+RELATION_CANDIDATE_COLUMNS = ["source_id", "relation", "target_id", "explanation", "strength", "score", "why",
+                              "text", "accept"]
 
 
 def _fail(messages) -> None:
@@ -61,14 +61,15 @@ def relate(data_dir, claim_id, top):
         _fail([str(i) for i in err.issues] + ["the ledger does not validate: run `shieldgap check`"])
     except WriteError as err:
         _fail(err.messages)
-    rows = [{**s.row(), "score": f"{s.score:.3f}", "text": s.text, "accept": ""} for s in found]
+    rows = [{**s.row(), "score": f"{s.score:.3f}", "why": s.reason, "text": s.text, "accept": ""} for s in found]
     out = _relations_dir(paths) / f"{claim_id}.csv"
     atomic_write_text(out, csv_text(RELATION_CANDIDATE_COLUMNS, rows))
     for s in found:
         click.echo(f"{s.source_id} {s.relation} {s.target_id} ({s.score:.2f}): {s.text[:80]}")
     if claim_id in unanswered_claims(ledger, [claim_id]):
         click.echo(f"{claim_id} has no answer yet: write one, or `shieldgap unanswered {claim_id} --why TEXT`.")
-    click.echo(f"wrote {paths.rel(out)}: mark rows accept=y (edit relation, explanation, strength), then run "
+    click.echo(f"wrote {paths.rel(out)}: mark rows accept=y (write the explanation in your words; edit relation and "
+               "strength), then run "
                f"`shieldgap accept-relations {claim_id}`.")
 
 

@@ -14,8 +14,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from ..fields import ATTACKS
 from ..paths import DataPaths
-from .writes import Snapshot, WriteError, appended_csv, read_table, validated_write
+from .writes import Snapshot, WriteError, appended_csv, edited_csv, read_table, validated_write
 
 #: Score = SIMILARITY_WEIGHT * cosine + THEME_BONUS (same theme) + OPPOSITE_BONUS (opposite side).
 #: Measured by leaving each curated relation out (benchmarks/bench_suggest_quality.py --relations): a larger
@@ -42,12 +43,13 @@ class Suggestion:
     relation: str
     target_id: str
     score: float
-    reason: str
+    reason: str  # why it is proposed (machine text, never saved as the explanation)
     text: str  # the other item's words, for the curator
 
     def row(self, explanation: str = "", strength: int = DEFAULT_STRENGTH) -> dict:
+        """A relations.csv row; ``explanation`` is the curator's own sentence (empty until written)."""
         return {"relation_id": "", "source_id": self.source_id, "relation": self.relation,
-                "target_id": self.target_id, "explanation": explanation or self.reason, "strength": str(strength)}
+                "target_id": self.target_id, "explanation": explanation, "strength": str(strength)}
 
 
 def _items(ledger) -> dict[str, dict]:
@@ -133,9 +135,9 @@ def suggest_relations(ledger, claim_id: str, top: int = TOP) -> list[Suggestion]
         why = ("opposite side" if opposite else f"{o['stance'].replace('_', ' ')}") + \
             (f", same theme ({label})" if o["theme"] == me["theme"] else f", theme {label}") + \
             f", similarity {score:.2f}"
+        kind = "analyst note" if o["kind"] == "note" else "claim"
         out.append(Suggestion(source, relation, target, round(score, 3),
-                              f"{'Analyst note' if o['kind'] == 'note' else 'Claim'} {oid} {relation} "
-                              f"{target if answers else oid}: {why}.", o["words"]))
+                              f"{source} {relation} {target} ({kind} {oid}: {why})", o["words"]))
         if len(out) >= top:
             break
     return out
@@ -148,17 +150,28 @@ def _theme_label(themes, tid: str) -> str:
         return tid
 
 
+def answered(claims: list[dict], relations: list[dict]) -> set[str]:
+    """Canonical ids of the claims answered: the target (or one of its appearances) of an attack
+    (``fields.ATTACKS``: rebuts, undercuts, qualifies; a ``supports`` relation is no answer)."""
+    canon = {c["claim_id"]: c.get("canonical_id") or c["claim_id"] for c in claims}
+    return {canon.get(r["target_id"], r["target_id"]) for r in relations if r.get("relation") in ATTACKS}
+
+
+def answered_ids(ledger) -> set[str]:
+    """:func:`answered` of a loaded ledger."""
+    return answered(ledger.claims.to_dict("records"), ledger.relations.to_dict("records"))
+
+
 def unanswered_claims(ledger, claim_ids: list[str] | None = None) -> list[str]:
-    """explains_gap claims that no relation answers (through their canonical claim), marked ``unanswered`` or
+    """explains_gap claims that no attack answers (through their canonical claim), marked ``unanswered`` or
     not (the ledger requires the mark on each of them; it is for explains_gap claims only)."""
     claims = ledger.claims.to_dict("records")
-    canon = {c["claim_id"]: c.get("canonical_id") or c["claim_id"] for c in claims}
-    answered = {canon.get(r["target_id"], r["target_id"]) for r in ledger.relations.to_dict("records")}
+    answered = answered_ids(ledger)
     out = []
     for c in claims:
         if claim_ids is not None and c["claim_id"] not in claim_ids:
             continue
-        if c["stance"] == "explains_gap" and canon[c["claim_id"]] not in answered:
+        if c["stance"] == "explains_gap" and (c.get("canonical_id") or c["claim_id"]) not in answered:
             out.append(c["claim_id"])
     return out
 
@@ -177,50 +190,43 @@ def accept_relations(paths: DataPaths, rows: list[dict], source: str = "the revi
     if missing:
         raise WriteError([f"{paths.rel(paths.relations)}: required column '{missing[0]}' is missing"])
     next_no = max([_relation_number(r.get("relation_id", "")) for r in existing] + [0]) + 1
-    new, labels = [], {}
+    new, labels, problems = [], {}, []
     for i, r in enumerate(rows, 1):
         row = {c: str(r.get(c, "") or "").strip() for c in header}
+        if not row.get("explanation"):
+            problems.append(f"{source}: row {i} ({row.get('source_id')} {row.get('relation')} {row.get('target_id')}): "
+                            "'explanation' is empty: say in one sentence of your own how the source bears on the "
+                            "target")
         row["relation_id"] = f"R{next_no:03d}"
         next_no += 1
         new.append(row)
         labels[row["relation_id"]] = f"{source}: row {i}"
+    if problems:
+        raise WriteError(problems + ["nothing was written"])
     if not new:
         raise WriteError([f"{source}: no relation to write"])
     changes = {paths.relations: appended_csv(raw, header, new)}
     expected = {paths.relations: raw}
     claims_raw, claims_header, claims = read_table(paths, paths.claims)
-    targets = {r["target_id"] for r in new}
-    if any(c.get("claim_id") in targets and (c.get("unanswered") or "").strip() for c in claims):
-        for c in claims:
-            if c.get("claim_id") in targets:
-                c["unanswered"] = ""
-        changes[paths.claims], expected[paths.claims] = _claims_bytes(claims_raw, claims_header, claims), claims_raw
+    attacked = {r["target_id"] for r in new if r.get("relation") in ATTACKS}  # a supports answers nothing
+    marked = {c["claim_id"]: {"unanswered": ""} for c in claims
+              if c.get("claim_id") in attacked and (c.get("unanswered") or "").strip()}
+    if marked:
+        changes[paths.claims] = edited_csv(claims_raw, claims_header, "claim_id", marked, paths.rel(paths.claims))
+        expected[paths.claims] = claims_raw
     snap = validated_write(paths, changes, labels=labels, expected=expected, description=f"{len(new)} relation(s)")
     return new, snap
 
 
-def _claims_bytes(raw: bytes, header: list[str], rows: list[dict]) -> bytes:
-    """claims.csv rewritten from ``rows`` (byte-order mark and line ends as in ``raw``)."""
-    from .. import files
-
-    text = files.csv_text(header, rows)
-    if raw.startswith(b"\xef\xbb\xbf"):
-        text = "\ufeff" + text
-    if b"\r\n" in raw:
-        text = text.replace("\n", "\r\n")
-    return text.encode("utf-8")
-
-
 def mark_unanswered(paths: DataPaths, claim_id: str, why: str) -> Snapshot:
-    """Set the ``unanswered`` field of one claim (validated write; the other rows kept as written)."""
+    """Set the ``unanswered`` field of one claim (validated write; every other byte of claims.csv kept)."""
     raw, header, rows = read_table(paths, paths.claims)
     if not why.strip():
         raise WriteError([f"{paths.rel(paths.claims)}: {claim_id}: say why no counterargument is recorded"])
     if "unanswered" not in header or not any(r.get("claim_id") == claim_id for r in rows):
         raise WriteError([f"{paths.rel(paths.claims)}: no claim {claim_id} (or no 'unanswered' column)"])
-    for r in rows:
-        if r.get("claim_id") == claim_id:
-            r["unanswered"] = " ".join(why.split())
-    return validated_write(paths, {paths.claims: _claims_bytes(raw, header, rows)}, expected={paths.claims: raw},
+    new = edited_csv(raw, header, "claim_id", {claim_id: {"unanswered": " ".join(why.split())}},
+                     paths.rel(paths.claims))
+    return validated_write(paths, {paths.claims: new}, expected={paths.claims: raw},
                            labels={claim_id: f"unanswered mark of {claim_id}"},
                            description=f"mark {claim_id} unanswered")

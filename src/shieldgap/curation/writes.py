@@ -161,3 +161,59 @@ def read_table(paths: DataPaths, path: Path) -> tuple[bytes, list[str], list[dic
     except csv.Error as exc:
         raise WriteError([f"{where}: not a readable CSV file: {exc} (run `shieldgap check`)"]) from None
     return raw, header, rows
+
+
+def _records(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each CSV record of ``text``, its line end included (a quoted field may hold line ends)."""
+    out, start, quoted, i, n = [], 0, False, 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == '"':
+            quoted = not quoted
+        elif ch == "\n" and not quoted:
+            out.append((start, i + 1))
+            start = i + 1
+        i += 1
+    if start < n:
+        out.append((start, n))
+    return out
+
+
+def edited_csv(raw: bytes, header: list[str], key: str, updates: dict[str, dict[str, str]], where: str = "") -> bytes:
+    """CSV bytes with the fields ``updates[key value]`` set in the rows whose ``key`` column has that value;
+    every other byte (other rows, their quoting, byte-order mark, line ends) kept as it is."""
+    import csv
+    import io
+
+    if not updates:
+        return raw
+    text = raw.decode("utf-8")
+    spans = _records(text)
+    newline = "\r\n" if "\r\n" in text else "\n"
+    pieces, pos, seen = [], 0, set()
+    for k, (s, e) in enumerate(spans):
+        record = text[s:e]
+        if k == 0 or not record.strip("\r\n"):
+            continue  # the header; blank lines (the reader skips them too)
+        values = next(csv.reader(io.StringIO(record.lstrip("\ufeff"))), [])
+        row = dict(zip(header, values))
+        if row.get(key) not in updates:
+            continue
+        row.update(updates[row[key]])
+        seen.add(row[key])
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator=newline).writerow([row.get(c, "") for c in header])
+        ending = record[len(record.rstrip("\r\n")):]
+        pieces += [text[pos:s], buf.getvalue().rstrip("\r\n") + ending]
+        pos = e
+    missing = set(updates) - seen
+    if missing:
+        raise WriteError([f"{where}: no row with {key} {', '.join(sorted(missing))}"])
+    new = "".join(pieces) + text[pos:]
+    _h, before = files.parse_csv(text.lstrip("\ufeff"))
+    _h, after = files.parse_csv(new.lstrip("\ufeff"))
+    expected = [{**r, **updates.get(r.get(key), {})} for r in before]
+    if after != expected:  # never write something the reader would read differently
+        raise WriteError([f"{where}: could not change only the rows {', '.join(sorted(updates))}; nothing was "
+                          "written"])
+    return new.encode("utf-8")
