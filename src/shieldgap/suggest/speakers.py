@@ -1,9 +1,17 @@
 """Speaker attribution: who a sentence attributes its words to, and whether it is a quotation.
 
-Attribution verbs (said, told, according to, added, noted...) in the quote-then-speaker and
-speaker-then-quote forms; speakers introducing quotes on the following lines; pronouns resolved to
-the last person named; names resolved against the variants of ``data/actors.yml``. A name that is
-not in the registry is kept as written (no actor id).
+Attribution verbs (said, told, according to, added, noted, participles such as "stressing", "made the same
+point"...) in the quote-then-speaker and speaker-then-quote forms; speakers introducing quotes on the
+following lines; pronouns resolved to the last person named; names resolved against the variants of
+``data/actors.yml``. A name that is not in the registry is kept as written (no actor id).
+
+Unnamed speakers follow the ledger's convention: officials are the registry's group for their
+affiliation ("U.S. administration officials", "Two Biden administration officials" -> unnamed U.S.
+officials), else their country's government ("Ukraine's foreign ministry", "the State Department"); an
+official of no stated country in a paragraph quoting such a group is one of them ("..., said a senior
+Senate aide"). Words reported by a noun ("Cameron's claims that ...", "his suggestion is to ...") are
+the speaker's; a sentence between two of one speaker's, and what "This is how X explained it" points
+back to, are X's.
 """
 from __future__ import annotations
 
@@ -18,6 +26,8 @@ AFTER_VERB_WINDOW = 3
 BEFORE_VERB_WINDOW = 120
 #: Characters before the verb searched for a pronoun or an unregistered name.
 LOOKBACK_CHARS = 80
+#: Characters before the verb searched for a described speaker ("Two ... officials, speaking on condition ...").
+DESCRIPTION_LOOKBACK_CHARS = 180
 #: Characters at the end of a sentence searched for a quotation's introduction ("X said:").
 INTRO_TAIL_CHARS = 60
 #: Quoted words that make a sentence a quotation.
@@ -28,7 +38,8 @@ MIN_UNKNOWN_NAME_WORDS = 2
 # Quote characters mapped one-to-one (offsets are preserved).
 QUOTE_TABLE = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u00ab": '"',
                               "\u00bb": '"', "\u2033": '"'})
-_VERBS = (r"said|says|say|told|tells|added|adds|noted|stressed|stresses|emphasi[sz]ed|emphasi[sz]es|"
+_VERBS = (r"stressing|urging|saying|warning|arguing|noting|insisting|adding|emphasi[sz]ing|claiming|spoke|"
+          r"said|says|say|told|tells|added|adds|noted|stressed|stresses|emphasi[sz]ed|emphasi[sz]es|"
           r"explained|explains|stated|continued|warned|warns|argued|argues|insisted|insists|claimed|"
           r"highlighted|highlights|urged|urges|wrote|writes|tweeted|remarked|underscored|reiterated|reiterates|"
           r"acknowledged|pointed out|points out|announced|confirmed|asserted|declared|suggested|replied|answered|"
@@ -44,7 +55,9 @@ _ARABIC_VERBS = "\u0648?(?:\u0642\u0627\u0644|\u0623\u0634\u0627\u0631|\u0623\u0
 # Case-sensitive: "States" in "United States" is not a verb.
 #: Headline forms ("Zelensky Says NATO Should..."); "States" is left out (as in "United States").
 _TITLE_VERBS = r"Says|Said|Tells|Told|Warns|Urges|Insists|Argues|Claims|Admits|Denies|Rejects|Explains|Stresses"
-VERB_RX = re.compile(rf"\b(?:{_VERBS}|{_TITLE_VERBS}|{_ARABIC_VERBS})\b|\b[Aa]ccording to\b|\bgave a similar answer\b")
+#: Phrases that attribute a view by reference to one already reported ("Two officials made the same point").
+_SAME_VIEW = r"gave a similar answer|made (?:the same|a similar) (?:point|argument|case)|echoed"
+VERB_RX = re.compile(rf"\b(?:{_VERBS}|{_TITLE_VERBS}|{_ARABIC_VERBS})\b|\b[Aa]ccording to\b|\b(?:{_SAME_VIEW})\b")
 #: "as Zelenskiy insists": a verb in an "as X says" clause reports someone else, not the sentence's speaker.
 AS_CLAUSE_RX = re.compile(r"\b[Aa]s\s+(?:[\w.'\u2019-]+\s+){1,4}$")
 PRONOUN_RX = re.compile(r"\b(he|she|they)(?:\s+(?:also|then|later|further|again|\w+ly))?\s*$", re.I)
@@ -52,15 +65,25 @@ UNKNOWN_NAME_RX = re.compile(r"((?:[A-Z][a-z'\u2019-]+\.?\s+){0,3}[A-Z][a-z'\u20
 #: Nouns of a described speaker: unnamed ones ("an expert", "a senior Senate aide") and titles ("the president").
 _NOUNS = (r"expert|analyst|aide|official|spokesperson|spokesman|spokeswoman|source|diplomat|researcher|adviser|"
           r"advisor|officer|lawmaker|senator|commentator|observer|person|people|insider|president|minister|"
-          r"secretary|chief|leader|head of state|commander|ambassador|envoy|fellow")
+          r"secretary|chief|leader|head of state|commander|ambassador|envoy|fellow|representative")
 #: An unnamed speaker described right after the verb: "said an expert", "said a senior Senate aide".
 DESCRIPTOR_RX = re.compile(r"^\s*((?:an?|one|another|the|two|several|some)\s+(?:[A-Za-z][\w.'\u2019-]*\s+){0,4}?"
                            r"(?:" + _NOUNS + r")s?)\b")
+#: Plural unnamed speakers named by their affiliation alone, without an article ("U.S. administration
+#: officials", "Biden administration officials"): capitalised modifiers (and a few lower-case ones), a plural noun.
+_BARE_GROUP = (r"(?<![\w.'\u2019-])(?!(?:On|In|At|But|And|For|After|When|While|As|Earlier|Later|Also|However|"
+               r"Meanwhile|Then|Now|Yet|So|Some|Many|Most|Other|Several)\b)[A-Z][\w.'\u2019-]*\s+"
+               r"(?:(?:[A-Z][\w.'\u2019-]*|senior|top|administration|government|military|defen[cs]e|security|"
+               r"intelligence|foreign|ministry|air)\s+){0,3}(?:officials|aides|sources|diplomats|representatives)")
 #: The same description right before the verb: "a Senate aide told reporters", "the Ukrainian president noted",
-#: "NATO's chief said", "a senior aide who works on Ukraine policy told".
-DESCRIPTOR_BEFORE_RX = re.compile(r"\b((?:[Aa]n?|[Oo]ne|[Aa]nother|[Tt]he|[Tt]wo|[Ss]everal|[Ss]ome|"
+#: "NATO's chief said", "a senior aide who works on Ukraine policy told", "several representatives of the
+#: administration also expressed", "Two officials, speaking on condition of anonymity, made the same point".
+DESCRIPTOR_BEFORE_RX = re.compile(r"\b((?:(?:[Aa]n?|[Oo]ne|[Aa]nother|[Tt]he|[Tt]wo|[Tt]hree|[Ss]everal|[Ss]ome|"
                                   r"[A-Z][\w.]*['\u2019]s)\s+(?:[A-Za-z][\w.'\u2019-]*\s+){0,4}?"
-                                  r"(?:" + _NOUNS + r")s?)(?:\s+(?:who|which)\s+[^,.;:\"]{0,60}?)?"
+                                  r"(?:" + _NOUNS + r")s?|" + _BARE_GROUP + r")"
+                                  r"(?:\s+(?:of|from|at|in)\s+[^,.;:\"]{1,60}?)?)"
+                                  r"(?:\s+(?:who|which)\s+[^,.;:\"]{0,60}?)?"
+                                  r"(?:\s*,\s*(?:speaking|talking|asked|who|which)\b[^,;:\"]{0,80},)?"
                                   r"(?:\s+(?:also|then|later|further|again|has|have|had|\w+ly))*\s*,?\s*$")
 #: A definite description: it refers to someone the article has named ("the president", "Ukraine's president").
 DEFINITE_RX = re.compile(r"^(?:the|[A-Z][\w.]*['\u2019]s)\s", re.I)
@@ -72,7 +95,7 @@ QUOTE_MARKER_RX = re.compile(r"^\s*(?:quote|read more|advertisement)\s*:?\s*$", 
 #: An attribution that carries its content itself ("X said that...", "according to X, ..."), so announces nothing.
 ANNOUNCES_NOT_RX = re.compile(r"\b(?:that|according to|whether|if)\b|[,:;]\s*$", re.I)
 #: A sentence that continues the reported speech of the sentence before ("He also...", "The minister added").
-CONTINUES_RX = re.compile(r"\s*(?:He|She|They|His|Her|Their)\b")
+CONTINUES_RX = re.compile(r"\s*(?:He|She|They|His|Her|Their|Instead|Moreover|Furthermore|In addition|Additionally)\b")
 #: "Source: ..." lines (Ukrainska Pravda): who the report's statements come from.
 SOURCE_LINE_RX = re.compile(r"^\s*Source\s*:\s*")
 #: The labels of a press-agency paragraph: "Quote: ...", "Details: ...".
@@ -86,9 +109,21 @@ TITLE_SYNONYMS = {"spokesman": "spokesperson", "spokeswoman": "spokesperson", "p
                   "secretary-general": "chief", "head": "chief", "foreign secretary": "minister",
                   "secretary of state": "minister", "advisor": "adviser", "pentagon": "defense",
                   "defence": "defense", "organization": "alliance", "organisation": "alliance"}
-#: Unnamed speakers of one kind: an aide, a source or a representative speaks as an official.
-GROUP_SYNONYMS = {"aide": "official", "source": "official", "representative": "official"}
-GROUP_SYNONYM_RX = re.compile(r"\b(?:aide|source|representative)(?=s?\b)", re.I)
+#: Unnamed speakers of one kind: an aide, a source, a representative or an officer speaks as an official.
+GROUP_SYNONYMS = {"aide": "official", "source": "official", "representative": "official", "officer": "official"}
+#: The preposition after a described speaker's noun ("representatives of the Biden administration").
+PREPOSITION_RX = re.compile(r"\s+(?:of|from|at|in|for|to|with)\s+")
+#: Runs of capitalised words in a description ("State Department", "U.S.", "Ukraine's").
+CAPITALISED_RUN_RX = re.compile(r"(?<![\w])(?:[A-Z][\w.'\u2019-]*)(?:\s+[A-Z][\w.'\u2019-]*)*")
+#: Capitalised words that tie a description to no country on their own ("Senior", "Foreign Ministry").
+GENERIC_CAPITALISED = set(re.sub(r"[^a-z|]", "", _NOUNS).split("|")) | {
+    "the", "a", "an", "one", "another", "two", "three", "several", "some", "senior", "deputy", "former", "top",
+    "foreign", "defense", "defence", "ministry", "department", "national", "security", "council", "affairs",
+    "office", "minister", "secretary", "general", "prime", "press", "government", "administration",
+    "authorities", "interior", "military", "air", "army", "forces", "chancellor"}
+#: Countries that tie no actor to one state.
+NO_COUNTRY = {"", "unknown", "INT"}
+GROUP_SYNONYM_RX = re.compile(r"\b(?:aide|source|representative|officer)(?=s?\b)", re.I)
 _SYNONYM_RX = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, TITLE_SYNONYMS), key=len, reverse=True)) + r")\b")
 #: Words of a title that tie it to a country (compared with the actor's ``country``).
 COUNTRY_WORDS = {"us": "US", "u.s.": "US", "american": "US", "ukrainian": "UA", "ukraine": "UA", "polish": "PL",
@@ -174,6 +209,10 @@ class ActorMatcher:
             parts.append(v)
         self.kind = {aid: a.get("kind") for aid, a in actors.items()}
         self.country = {aid: str(a.get("country") or "") for aid, a in actors.items()}
+        self.texts = {aid: " | ".join(str(x) for x in [a.get("name"), a.get("role"), a.get("affiliation"),
+                                                         *(a.get("variants") or [])] if isinstance(x, str))
+                      for aid, a in actors.items()}
+        self._phrase_country: dict[str, set[str]] = {}
         # what a title is compared with: the role, affiliation and variants of each actor
         self.title_of = {aid: title_words(" ".join(str(x) for x in [a.get("role") or "", a.get("affiliation") or "",
                                                                     *(a.get("variants") or [])] if isinstance(x, str)))
@@ -227,19 +266,63 @@ class ActorMatcher:
                 found = sorted(found + extra)
         return found
 
-    def by_group(self, description: str) -> str:
-        """The registry's group of unnamed speakers an unnamed one belongs to ("a senior U.S. official" ->
-        unnamed U.S. officials): a group whose role or variants have the description's noun and whose country
-        is the one the description names. '' when the description names no country or no group fits
-        ("an expert", "a Senate aide" stay new speakers)."""
+    def group_parts(self, description: str) -> tuple[set[str], set[str]]:
+        """The countries a described speaker is tied to (country words, registered actors named in it, phrases
+        of the registry's roles and affiliations that belong to one country) and its head noun, synonyms
+        normalised ("Two Biden administration officials" -> {"US"}, {"official"})."""
+        core = PREPOSITION_RX.split(description, maxsplit=1)[0]  # "representatives of the administration"
         words = title_words(GROUP_SYNONYM_RX.sub(lambda m: GROUP_SYNONYMS[m.group(0).lower()], description))
         countries = {COUNTRY_WORDS[w] for w in words if w in COUNTRY_WORDS}
-        head = title_words(description.split()[-1] if description.split() else "")
-        head = {GROUP_SYNONYMS.get(w, w) for w in head}
+        countries |= {self.country[aid] for _s, _e, aid in self.mentions(description)
+                      if self.kind.get(aid) != "outlet" and self.country.get(aid) not in NO_COUNTRY}
+        for run in CAPITALISED_RUN_RX.findall(description):  # "State Department": American in the registry
+            run_words = run.replace("\u2019", "'").removesuffix("'s").split()
+            while run_words and run_words[0].lower() in GENERIC_CAPITALISED:
+                run_words.pop(0)
+            if run_words and not all(w.lower() in GENERIC_CAPITALISED for w in run_words):
+                countries |= self.phrase_countries(" ".join(run_words))
+        head = title_words(core.split()[-1] if core.split() else "")
+        return countries, {GROUP_SYNONYMS.get(w, w) for w in head}
+
+    def phrase_countries(self, phrase: str) -> set[str]:
+        """The country of the actors whose name, role, affiliation or variants contain ``phrase`` ("State
+        Department", "Pentagon"), when they all have the same one; else nothing."""
+        got = self._phrase_country.get(phrase)
+        if got is None:
+            rx = re.compile(r"(?<![\w])" + re.escape(phrase) + r"(?![\w])")
+            found = {self.country[aid] for aid, text in self.texts.items() if rx.search(text)}
+            got = found if len(found) == 1 and not found & NO_COUNTRY else set()
+            if len(self._phrase_country) > 10_000:
+                self._phrase_country.clear()
+            self._phrase_country[phrase] = got
+        return got
+
+    def by_government(self, description: str) -> str:
+        """The government of the one country a described official body belongs to ("the State Department",
+        "Ukraine's foreign ministry"): its registered institution whose role or affiliation says government."""
+        countries, _head = self.group_parts(description)
+        if len(countries) != 1:
+            return ""
+        fits = [aid for aid, kind in self.kind.items() if kind == "institution"
+                and self.country.get(aid) in countries and "government" in self.title_of.get(aid, set())]
+        return fits[0] if len(fits) == 1 else ""
+
+    def by_group(self, description: str) -> str:
+        """The registry's actor for an unnamed speaker ("a senior U.S. official" -> unnamed U.S. officials), by
+        affiliation as the ledger records them: the group whose role or variants have the description's noun and
+        whose country is the one the description names - by a country word or by a registered actor named in it
+        ("Two Biden administration officials": the Biden administration is American) - else, for officials of a
+        country the registry keeps no such group for, that country's government ("Ukrainian officials" ->
+        the Ukrainian government). '' when the description names no country or nothing fits ("an expert",
+        "a Senate aide" stay new speakers)."""
+        countries, head = self.group_parts(description)
         if len(countries) != 1 or not head:
             return ""
         fits = [aid for aid, kind in self.kind.items() if kind == "group" and self.country.get(aid) in countries
                 and head <= self.title_of.get(aid, set())]
+        if not fits and head == {"official"}:
+            fits = [aid for aid, kind in self.kind.items() if kind == "institution"
+                    and self.country.get(aid) in countries and "government" in self.title_of.get(aid, set())]
         return fits[0] if len(fits) == 1 else ""
 
     def by_title(self, title: str, candidates: list[str]) -> str:
@@ -247,7 +330,8 @@ class ActorMatcher:
         ("the president", "the Ukrainian president", "the US Defense Department spokesperson") refers to:
         its head noun in the actor's role or variants, no country word of another country; '' if none."""
         words = title_words(title)
-        head_words = title_words(" ".join(title.split()[-2:])) & title_words(_NOUNS.replace("|", " "))
+        # the head noun among the last words ("the head of state": president, as in TITLE_SYNONYMS)
+        head_words = title_words(" ".join(title.split()[-3:])) & title_words(_NOUNS.replace("|", " "))
         if not head_words:
             return ""
         countries = {COUNTRY_WORDS[w] for w in words if w in COUNTRY_WORDS}
@@ -360,6 +444,39 @@ def _subject(outside: str, mentions: list, verb_start: int, matcher: ActorMatche
     return ordered[k]
 
 
+#: An official body right before the verb: "The State Department told", "Ukraine's foreign ministry said".
+GOV_BODY_RX = re.compile(r"(?<![\w.'\u2019-])((?:[Tt]he\s+)?(?:[A-Z][\w.'\u2019-]*\s+){0,4}(?:[a-z]+\s+){0,2}"
+                         r"(?:[Mm]inistry|[Dd]epartment|[Gg]overnment|[Aa]uthorities)"
+                         r"(?:\s+of\s+(?:the\s+)?(?:[A-Z][\w.'\u2019-]*\s*){1,4})?)"
+                         r"(?:\s+(?:also|then|later|further|again|has|have|had|\w+ly))*\s*,?\s*$")
+#: A sentence pointing back to the words before it as someone's: "This is how X explained the situation.",
+#: "X said this in an address to ...".
+BACKREF_RX = re.compile(r"^\s*(?:This|That)\s+(?:is|was)\s+(?:how|what)\b|"
+                        r"\b(?:said|explained|stated|wrote|noted)\s+(?:this|so)\b")
+#: After a person's name, the body they lead: the name is the affiliation of a description ("Joe Biden
+#: administration officials"), not the speaker.
+AFFILIATION_AFTER_RX = re.compile(r"(?:['\u2019]s)?\s+(?:administration|government|cabinet|team|campaign|office)\b")
+
+
+#: Between a name and a description of the same speaker ("Dara Massicot, a senior fellow at ...") or of the
+#: speakers the name heads ("Zelensky and other Ukrainian officials have expressed").
+APPOSITION_GAP_RX = re.compile(r"\s*(?:,|,?\s*and(?:\s+other)?)\s*")
+
+
+def _names_speaker(outside: str, mentions: list, desc_start: int, matcher: ActorMatcher) -> bool:
+    """Whether a described speaker starting at ``desc_start`` is a registered person or group: named in the
+    description (not as its affiliation), or the description is an apposition to the name before it or
+    joined to it ("Zelensky and other Ukrainian officials": Zelensky heads the subject)."""
+    for m in mentions:
+        if matcher.kind.get(m[2]) not in ("person", "group"):
+            continue
+        if m[0] >= desc_start and not AFFILIATION_AFTER_RX.match(outside, m[1]):
+            return True
+        if m[1] <= desc_start and APPOSITION_GAP_RX.fullmatch(outside[m[1]:desc_start]):
+            return True
+    return False
+
+
 def _after_inverted_verb(sentence: str, outside: str, v, mentions, matcher, seen, named) -> Speaker | None:
     """'..., said an expert' / '..." said Jane Doe': the speaker named right after an inverted verb."""
     if not INVERTED_RX.search(sentence[:v.start()].rstrip()) or not _speaker_after(v.group(0).lower()):
@@ -376,6 +493,32 @@ def _after_inverted_verb(sentence: str, outside: str, v, mentions, matcher, seen
         return _titled(desc.group(1), matcher, named)
     if name and len(name.group(1).split()) >= MIN_UNKNOWN_NAME_WORDS:
         return Speaker("", name.group(1).strip(), True)
+    return None
+
+
+#: Nouns of reported speech whose content follows: "Zelensky's appeal for the allies to intercept ...",
+#: "David Cameron's claims that ...", "One of his most striking suggestions is to ...".
+_SPEECH_NOUNS = (r"suggestions?|proposals?|appeals?|calls?|claims?|comments?|remarks?|statements?|words|arguments?|"
+                 r"warnings?|demands?|pleas?|requests?|assertions?|insistence|position|view")
+SPEECH_NOUN_RX = re.compile(r"\s+(?:[\w-]+\s+){0,3}?(?:" + _SPEECH_NOUNS + r")\s+"
+                            r"(?:that|for|to|(?:is|was)\s+(?:to|that))\b")
+POSSESSIVE_PRONOUN_RX = re.compile(r"\b(?:his|her)\b", re.I)
+
+
+def _speech_owner(outside: str, mentions: list, matcher: ActorMatcher, last_person: Speaker | None):
+    """A sentence without an attribution verb that reports someone's words by a noun: the person whose appeal,
+    claims or suggestions it gives ("... in the wake of Zelensky's appeal for the allies to intercept ...")."""
+    text = outside.translate(QUOTE_TABLE)
+    for m in mentions:
+        end = m[1] if text[m[1] - 2:m[1]] in ("'s", "\u2019s") else m[1] + 2  # a surname read with its "'s"
+        if matcher.kind.get(m[2]) == "person" and text[end - 2:end] in ("'s", "\u2019s") \
+                and SPEECH_NOUN_RX.match(text, end) and re.search(r"\b[a-z]", text[:m[0]]):
+            # (not the sentence's subject: "Zelenskyy's plea ... highlights ..." comments on the plea)
+            return Speaker(m[2], outside[m[0]:m[1]], True)
+    if last_person is not None and last_person.actor_id:
+        for p in POSSESSIVE_PRONOUN_RX.finditer(text):
+            if SPEECH_NOUN_RX.match(text, p.end()):
+                return Speaker(last_person.actor_id, p.group(0), True)
     return None
 
 
@@ -409,13 +552,19 @@ def find_speaker(sentence: str, matcher: ActorMatcher, last_person: Speaker | No
         before = [m for m in mentions if 0 <= v.start() - m[1] <= BEFORE_VERB_WINDOW
                   and not re.search(r"[.;:!?]", outside[m[1]:v.start()])]
         # "X said" (nearest name before the verb), "said X" (name right after the verb)
-        lo = max(0, v.start() - LOOKBACK_CHARS)
+        lo = max(0, v.start() - DESCRIPTION_LOOKBACK_CHARS)
         desc = DESCRIPTOR_BEFORE_RX.search(outside[lo:v.start()])
-        # "a Senate aide told": the description nearest the verb, unless a known name is part of it
-        named_in_desc = desc and any(m[0] >= lo + desc.start() and matcher.kind.get(m[2]) in ("person", "group")
-                                     for m in before)
+        # "a Senate aide told": the description nearest the verb, unless a known name is part of it or it
+        # describes the name before it ("Dara Massicot, a senior fellow at ..., highlighted")
+        named_in_desc = desc and _names_speaker(outside, before, lo + desc.start(), matcher)
         if desc and not named_in_desc:
             return _titled(desc.group(1), matcher, named)
+        body = GOV_BODY_RX.search(outside[lo:v.start()])
+        if body and not any(m[1] > lo + body.start() and matcher.kind.get(m[2]) in ("person", "group")
+                            for m in before):  # "the State Department told reporters": the country's government
+            gov = matcher.by_government(body.group(1))
+            if gov:
+                return Speaker(gov, body.group(1).strip(), True)
         head = outside[max(0, v.start() - LOOKBACK_CHARS):v.start()]  # $-anchored patterns: search only the tail
         pronoun = PRONOUN_RX.search(head)
         if pronoun and last_person and last_person.actor_id:  # "..., he said": the person last named as speaker
@@ -433,7 +582,22 @@ def find_speaker(sentence: str, matcher: ActorMatcher, last_person: Speaker | No
         unknown = UNKNOWN_NAME_RX.search(head)
         if unknown and not best and len(unknown.group(1).split()) >= MIN_UNKNOWN_NAME_WORDS:
             best = Speaker("", unknown.group(1).strip(), True)
+    if best is None:
+        best = _speech_owner(outside, mentions, matcher, last_person)
     return best
+
+
+#: The determiner of an unnamed (indefinite) speaker: "a senior Senate aide", "two officials".
+INDEFINITE_RX = re.compile(r"(?:an?|one|another|two|three|several|some)\s", re.I)
+
+
+def _unaffiliated_official(name: str, matcher: ActorMatcher) -> bool:
+    """Whether a described speaker is an unnamed official whose description names no country ("a senior
+    Senate aide", "a source"), not a title of a named person ("the president") nor an expert."""
+    if not INDEFINITE_RX.match(name):
+        return False
+    countries, head = matcher.group_parts(name)
+    return not countries and head == {"official"}
 
 
 def attribute(body: str, spans: list[tuple[int, int]], matcher: ActorMatcher):
@@ -449,6 +613,7 @@ def attribute(body: str, spans: list[tuple[int, int]], matcher: ActorMatcher):
     later = list(dict.fromkeys(m[2] for m in people))  # named further on (a title may come first)
     order: dict[str, int] = {}
     at = 0
+    para_group: Speaker | None = None  # the last unnamed group quoted in the paragraph ("U.S. officials")
     for s, e in spans:
         text = body[s:e]
         while at < len(people) and people[at][0] < e:
@@ -466,6 +631,14 @@ def attribute(body: str, spans: list[tuple[int, int]], matcher: ActorMatcher):
         source = SOURCE_LINE_RX.match(text)
         spk = find_speaker(text, matcher, last_person, seen, named) if not source else None
         source_spk = _source_speaker(text[source.end():], matcher, named) if source else None
+        if info and (info[-1] is None or "\n" in body[info[-1]["end"]:s]):
+            para_group = None  # a new paragraph
+        if spk is not None and spk.explicit:
+            if spk.actor_id and matcher.kind.get(spk.actor_id) == "group":
+                para_group = spk
+            elif not spk.actor_id and para_group is not None and _unaffiliated_official(spk.name, matcher):
+                # "U.S. officials explained ... , said a senior Senate aide": one of the officials just quoted
+                spk = Speaker(para_group.actor_id, spk.name, True)
         for found in (spk, source_spk):
             if found is not None and found.actor_id and matcher.kind.get(found.actor_id) == "person":
                 last_person = found
@@ -592,6 +765,28 @@ def attribute(body: str, spans: list[tuple[int, int]], matcher: ActorMatcher):
                 d["text"].rstrip().endswith(":") and members[para[i]][-1] == i:
             transcript = (spk, i)
         out.append((spk, is_quote, False))
+    # a sentence between two of one speaker's in a paragraph ("The publication also noted that ... . However,
+    # ... . Such measures ..., Politico concluded.") continues their report
+    for i in range(1, n - 1):
+        if out[i][2] or out[i][0] is not None or info[i - 1] is None or info[i + 1] is None:
+            continue
+        before_spk, after_spk = out[i - 1][0], out[i + 1][0]
+        if (para[i - 1] == para[i] == para[i + 1] and before_spk is not None and after_spk is not None
+                and before_spk.actor_id and before_spk.actor_id == after_spk.actor_id
+                and (before_spk.explicit or after_spk.explicit)):
+            out[i] = (Speaker(before_spk.actor_id, before_spk.name, False), out[i][1], False)
+    # "This is how X explained the situation." / "X said this in an address to ...": what came before is X's
+    for i in range(n):
+        spk = out[i][0]
+        if info[i] is None or spk is None or not spk.explicit or not spk.actor_id \
+                or not BACKREF_RX.search(info[i]["text"]):
+            continue
+        earlier = [j for j in members[para[i]] if j < i]
+        if not earlier and para[i] - 1 in members and para[i] - 1 not in explicit_in:
+            earlier = members[para[i] - 1]
+        for j in earlier:
+            if out[j][0] is None and not out[j][2]:
+                out[j] = (Speaker(spk.actor_id, spk.name, False), out[j][1], False)
     return out
 
 
