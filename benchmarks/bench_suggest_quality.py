@@ -19,7 +19,10 @@ suggest (the model fitted without the article), and suggest alone once the model
 claim is hidden in turn, and counted as found when its source (or target, through canonical claims)
 is among the 8 suggestions for the target, and right when the proposed relation and direction match.
 
-Usage: python benchmarks/bench_suggest_quality.py [--data DIR] [--no-embed] [--relations]
+``--misses FILE`` writes every theme, stance and echo miss (one CSV row each: curated and suggested
+value, score, speakers, the sentence and the curated quote and summary) for error analysis.
+
+Usage: python benchmarks/bench_suggest_quality.py [--data DIR] [--no-embed] [--relations] [--misses FILE]
 """
 from __future__ import annotations
 
@@ -46,7 +49,13 @@ def overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(0, min(a[1], b[1]) - max(a[0], b[0]))
 
 
-def evaluate(data_dir=None) -> tuple[list[dict], dict]:
+#: Columns of the ``--misses`` file: one row per recalled curated claim whose theme, stance or echo was missed.
+MISS_COLUMNS = ["article", "claim_id", "field", "curated", "suggested", "score", "actor_id", "suggested_actor",
+                "sentence", "quote", "summary"]
+
+
+def evaluate(data_dir=None, misses: list[dict] | None = None) -> tuple[list[dict], dict]:
+    """Per-article rows and their means; ``misses``, when given, receives a row (MISS_COLUMNS) per miss."""
     paths = data_paths(data_dir)
     arts = scan_articles(paths, want_bodies=lambda a: a.curated)
     ref = read_reference(paths, arts)
@@ -92,6 +101,14 @@ def evaluate(data_dir=None) -> tuple[list[dict], dict]:
             echo_ok += is_linked and right
             echo_named += bool(named)
             echo_named_ok += right
+            if misses is not None:
+                wrong = [(f, claim[f], k[f], k[f"{f}_score"]) for f in ("theme", "stance") if k[f] != claim[f]]
+                if (is_linked or named) and not right:
+                    wrong.append(("echo", true_canon if is_linked else "", named, k["echo_score"]))
+                misses += [{"article": art.id, "claim_id": claim["claim_id"], "field": f, "curated": gold_value,
+                            "suggested": got, "score": score, "actor_id": claim["actor_id"],
+                            "suggested_actor": k["actor_id"], "sentence": k["quote"], "quote": claim["quote"],
+                            "summary": claim.get("summary", "")} for f, gold_value, got, score in wrong]
         rows.append({
             "article": art.id, "claims": len(gold), "suggested": len(cands),
             "precision": hits / len(cands) if cands else 0.0, "recall": recalled / len(gold) if gold else 0.0,
@@ -164,6 +181,8 @@ def main(argv=None) -> int:
     ap.add_argument("--data", default=None)
     ap.add_argument("--no-embed", action="store_true", help="the lexical fallback: no sentence embeddings")
     ap.add_argument("--relations", action="store_true", help="also measure the counterargument suggestions")
+    ap.add_argument("--misses", metavar="CSV", default=None,
+                    help="write each theme, stance and echo miss (curated vs suggested, the sentence) to this file")
     args = ap.parse_args(argv)
     if args.no_embed:
         from shieldgap.curation import relations as relations_module
@@ -174,7 +193,16 @@ def main(argv=None) -> int:
 
     print("embeddings: " + ("off (lexical similarity only)" if args.no_embed or embedder() is None
                             else "WordLlama (weights from the installed wheel)"))
-    rows, means = evaluate(args.data)
+    misses: list[dict] | None = [] if args.misses else None
+    rows, means = evaluate(args.data, misses)
+    if args.misses:
+        import csv
+
+        with open(args.misses, "w", encoding="utf-8", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=MISS_COLUMNS, lineterminator="\n")
+            w.writeheader()
+            w.writerows(misses)
+        print(f"{len(misses)} misses written to {args.misses}")
     if not rows:
         print("no curated articles with claims: nothing to evaluate")
         return 1
