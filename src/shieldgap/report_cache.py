@@ -17,7 +17,7 @@ cannot be read, or that is not one this program wrote for this key, is a miss; `
 turns the cache (and the figure cache) off.
 
 On a miss the work need not wait for the kernel: ``shieldgap render`` calls :func:`prepare`, which computes
-the record in a thread of the rendering process while papermill starts the kernel (a second core's worth
+the record in a process forked from the renderer while papermill starts the kernel (a second core's worth
 of work that would otherwise follow the start-up). It marks the key as pending; :func:`build` in the kernel
 waits for that mark to go and then replays the record, or computes the cells itself if the record did not
 come (an error, a killed renderer: a mark whose process is gone is ignored).
@@ -240,13 +240,17 @@ def _pending(k: str) -> Path:
 
 
 def _alive(pid: int) -> bool:
+    """Whether process ``pid`` runs (a zombie, dead but not yet reaped by its parent, does not)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
 
 
 def _wait_for(k: str) -> bool:
@@ -264,9 +268,25 @@ def _wait_for(k: str) -> bool:
     return False
 
 
+def _end_with(parent: int) -> None:
+    """In a forked worker: be killed when the renderer ends, even by SIGKILL (Linux), and end now if it has."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:
+        os._exit(0)
+
+
 def prepare(params: dict, notebook: Path):
     """Start computing the record of a render of ``notebook`` with ``params`` (the full parameter set papermill
-    injects) in a thread; returns the thread, or None when the cache is off or the record exists."""
+    injects) in a process forked from this one (a thread where fork is not available); returns it (``join()``
+    waits for it), or None when the cache is off or the record exists. A process of its own, not a thread:
+    its work would otherwise hold the interpreter lock that papermill needs to start the kernel."""
+    import multiprocessing
     import threading
 
     if not enabled():
@@ -284,12 +304,15 @@ def prepare(params: dict, notebook: Path):
                     stale.unlink(missing_ok=True)
             except (OSError, ValueError):
                 stale.unlink(missing_ok=True)
-        mark.write_text(str(os.getpid()), encoding="ascii")
     except OSError:
         return None
 
+    parent = os.getpid()
+
     def fill():
         try:
+            if os.getpid() != parent:
+                _end_with(parent)
             cells = Cells(params, k, None)
             for name, args, kwargs in calls:
                 getattr(cells, name)(*args, **kwargs)
@@ -299,6 +322,13 @@ def prepare(params: dict, notebook: Path):
         finally:
             mark.unlink(missing_ok=True)
 
-    thread = threading.Thread(target=fill, name="shieldgap-prepare", daemon=True)
-    thread.start()
-    return thread
+    if "fork" in multiprocessing.get_all_start_methods():
+        worker = multiprocessing.get_context("fork").Process(target=fill, name="shieldgap-prepare", daemon=True)
+    else:
+        worker = threading.Thread(target=fill, name="shieldgap-prepare", daemon=True)
+    worker.start()
+    try:  # names the process the kernel waits for (a mark naming a process that ended is ignored)
+        mark.write_text(str(getattr(worker, "pid", None) or os.getpid()), encoding="ascii")
+    except OSError:
+        pass
+    return worker
