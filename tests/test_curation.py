@@ -38,11 +38,12 @@ def invoke(*args):
     return CliRunner().invoke(main, [*map(str, args)])
 
 
-def add_article(data: Path, tmp_path: Path) -> str:
-    src = tmp_path / "new.txt"
-    src.write_text(NEW_ARTICLE, encoding="utf-8")
+def add_article(data: Path, tmp_path: Path, text: str = NEW_ARTICLE, date: str = "2024-04-20") -> str:
+    """Add ``text`` as an article of ``data`` with `shieldgap add`; returns its id."""
+    src = tmp_path / f"new-{date}.txt"
+    src.write_text(text, encoding="utf-8")
     before = {p.stem for p in (data / "articles").glob("*.md")}
-    result = invoke("add", "--data", data, src, "--date", "2024-04-20")
+    result = invoke("add", "--data", data, src, "--date", date)
     assert result.exit_code == 0, result.output
     (aid,) = {p.stem for p in (data / "articles").glob("*.md")} - before
     return aid

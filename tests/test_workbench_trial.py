@@ -30,13 +30,7 @@ German Chancellor Olaf Scholz again refused to consider shooting down Russian mi
 
 
 def add_second(data, tmp_path) -> str:
-    src = tmp_path / "second.txt"
-    src.write_text(SECOND_ARTICLE, encoding="utf-8")
-    before = {p.stem for p in (data / "articles").glob("*.md")}
-    result = invoke("add", "--data", data, src, "--date", "2024-04-21")
-    assert result.exit_code == 0, result.output
-    (aid,) = {p.stem for p in (data / "articles").glob("*.md")} - before
-    return aid
+    return add_article(data, tmp_path, SECOND_ARTICLE, "2024-04-21")
 
 
 def accepted_id(status: str) -> str:
