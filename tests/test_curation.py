@@ -267,3 +267,37 @@ def test_with_no_uncurated_article_the_workbench_says_so(data_copy):
     assert uncurated(data_paths(data_copy)) == []
     wb = Workbench("", str(data_copy))
     assert wb.queue is None and "No uncurated article" in wb.ui.value and "shieldgap add" in wb.ui.value
+
+
+def test_an_answer_to_one_statement_of_a_reason_is_suggested_for_the_others(ledger):
+    """The kin of a claim: the other statements of its canonical claim or reason. Hide a curated relation whose
+    source also answers a kin of its target: the suggestions for the target name that source first among its
+    kin answers, with the relation and direction it used there (the ledger's own relations, not a rule)."""
+    from shieldgap.curation.relations import suggest_relations
+
+    claims = ledger.claims.set_index("claim_id", drop=False)
+    canon = lambda i: claims.at[i, "canonical_id"] if i in claims.index else i  # noqa: E731
+    every = ledger.relations
+    cases = []
+    for r in every.to_dict("records"):
+        if r["target_id"] not in claims.index or r["relation"] not in ("rebuts", "undercuts", "qualifies"):
+            continue
+        reason = claims.at[r["target_id"], "reason_id"]
+        kin = set(claims.index[(claims["reason_id"] == reason) & (claims.index != r["target_id"])]) if reason else set()
+        if any(o["source_id"] == r["source_id"] and o["target_id"] in kin and o["relation"] == r["relation"]
+               for o in every.to_dict("records") if o["relation_id"] != r["relation_id"]):
+            cases.append(r)
+    assert len(cases) >= 10
+    hit = 0
+    for r in cases[:10]:
+        ledger.relations = every[every.relation_id != r["relation_id"]]
+        try:
+            sug = suggest_relations(ledger, r["target_id"])
+            found = [s for s in sug if canon(s.source_id) == canon(r["source_id"])]
+        finally:
+            ledger.relations = every
+        if found:
+            hit += 1
+            assert (found[0].relation, found[0].target_id) == (r["relation"], r["target_id"])
+            assert "answers another statement of this reason" in found[0].reason
+    assert hit >= 9, f"{hit} of 10"

@@ -3,10 +3,11 @@
 For a claim with a side (explains_gap or challenges_gap), every other ledger claim (one per canonical
 claim) and analyst note is scored: semantic closeness (TF-IDF cosine over words and character
 n-grams of quote, summary and note text, blended with sentence embeddings when the optional embedder
-is installed), the same theme, and the opposite side. The proposed
-relation and its direction are the ones the curated relations most often use for that pair of
-stances (learned from ``relations.csv``; a rule of thumb when it has none), each with a one-line
-reason. Confirmed relations get the next R ids and go through the validated write path.
+is installed), the same theme, the opposite side, and whether it already answers (or is answered by)
+another statement of the claim's canonical claim or reason - its kin. The proposed relation and its
+direction are the one it uses on the kin, else the ones the curated relations most often use for that
+pair of stances (learned from ``relations.csv``; a rule of thumb when it has none), each with a
+one-line reason. Confirmed relations get the next R ids and go through the validated write path.
 """
 from __future__ import annotations
 
@@ -24,6 +25,10 @@ from .writes import Snapshot, WriteError, appended_csv, edited_csv, read_table, 
 SIMILARITY_WEIGHT = 1.0
 THEME_BONUS = 0.15
 OPPOSITE_BONUS = 0.1
+#: Added for an item that already answers (or is answered by) another statement of the claim's canonical claim
+#: or reason (the claim's kin), whose relation and direction are then proposed. Measured leaving each relation
+#: out: the real answer in the top 8 30.4 % of the time without it, 50.9 % at 0.15, 53.6 % at 0.3 and at 0.6.
+KIN_BONUS = 0.3
 #: Weight of the embedding cosine (optional embedder, :mod:`shieldgap.suggest.embed`) in the similarity.
 EMBED_WEIGHT = 0.5
 #: Suggestions listed per claim.
@@ -112,13 +117,14 @@ def suggest_relations(ledger, claim_id: str, top: int = TOP) -> list[Suggestion]
     if E is not None:
         sim = (1 - EMBED_WEIGHT) * sim + EMBED_WEIGHT * (E[1:] @ E[0])
     learned = learned_relations(ledger)
+    kin = _kin_relations(ledger, items, claim_id)
     themes = ledger.themes
     scored = []
     for i, oid in enumerate(ids):
         o = items[oid]
         opposite = {me["stance"], o["stance"]} == set(SIDES)
         score = SIMILARITY_WEIGHT * float(sim[i]) + THEME_BONUS * (o["theme"] == me["theme"]) + \
-            OPPOSITE_BONUS * opposite
+            OPPOSITE_BONUS * opposite + KIN_BONUS * (_canon(items, oid) in kin)
         scored.append((score, oid, opposite))
     scored.sort(reverse=True)
     out = []
@@ -127,19 +133,48 @@ def suggest_relations(ledger, claim_id: str, top: int = TOP) -> list[Suggestion]
         if o["canonical"] in seen_canon:
             continue
         seen_canon.add(o["canonical"])
-        answers, relation = _proposal(me["stance"], o["stance"], learned)
+        answers, relation = kin.get(_canon(items, oid)) or _proposal(me["stance"], o["stance"], learned)
         source, target = (oid, claim_id) if answers else (claim_id, oid)
         if (source, target) in linked:
             continue
         label = _theme_label(themes, o["theme"])
-        why = ("opposite side" if opposite else f"{o['stance'].replace('_', ' ')}") + \
+        why = ("answers another statement of this reason, " if kin.get(_canon(items, oid), (False,))[0] else
+               "answered by another statement of this reason, " if _canon(items, oid) in kin else "") + \
+            ("opposite side" if opposite else f"{o['stance'].replace('_', ' ')}") + \
             (f", same theme ({label})" if o["theme"] == me["theme"] else f", theme {label}") + \
-            f", similarity {score:.2f}"
+            f", score {score:.2f}"
         kind = "analyst note" if o["kind"] == "note" else "claim"
         out.append(Suggestion(source, relation, target, round(score, 3),
                               f"{source} {relation} {target} ({kind} {oid}: {why})", o["words"]))
         if len(out) >= top:
             break
+    return out
+
+
+def _canon(items: dict, item_id: str) -> str:
+    return items[item_id]["canonical"] or item_id if item_id in items else item_id
+
+
+def _kin_relations(ledger, items: dict, claim_id: str) -> dict[str, tuple[bool, str]]:
+    """What the claim's kin - the other statements of its canonical claim or of its reason - already answer
+    or are answered by, by canonical id: (the item answers the kin, the relation it most often uses). A
+    counterargument to one statement of a reason meets the others too."""
+    claims = ledger.claims
+    reason = dict(zip(claims["claim_id"], claims["reason_id"])).get(claim_id)
+    mine = _canon(items, claim_id)
+    same_reason = isinstance(reason, str) and bool(reason)
+    kin = {cid for cid, rid in zip(claims["claim_id"], claims["reason_id"])
+           if cid != claim_id and (_canon(items, cid) == mine or (same_reason and rid == reason))}
+    used: dict[str, Counter] = {}
+    for r in ledger.relations.to_dict("records"):
+        if r["target_id"] in kin and r["source_id"] in items:
+            used.setdefault((_canon(items, r["source_id"]), True), Counter())[r["relation"]] += 1
+        elif r["source_id"] in kin and r["target_id"] in items:
+            used.setdefault((_canon(items, r["target_id"]), False), Counter())[r["relation"]] += 1
+    out: dict[str, tuple[bool, str]] = {}
+    for (cid, answers), counts in sorted(used.items(), key=lambda kv: -sum(kv[1].values())):
+        out.setdefault(cid, (answers, counts.most_common(1)[0][0]))
+    out.pop(mine, None)
     return out
 
 
