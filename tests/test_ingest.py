@@ -244,3 +244,16 @@ def test_fast_english_detection_agrees_with_py3langid():
             assert py3langid.classify(text[:5000])[0] == "en"
         assert detect_language(text) == py3langid.classify(text[:5000])[0]
     assert not _clearly_english(french) and not _clearly_english(german)
+
+
+def test_a_label_above_the_text_is_not_its_title():
+    """Worldcrunch opens its analyses with a '-Analysis-' line (found adding one): a one- or two-word label is
+    skipped for the title, and the basis says so; a text of one short line keeps it."""
+    from shieldgap.infer import title_from_text
+
+    title, basis = title_from_text("-Analysis-\nPARIS — Seeing how effectively Israel and its Western allies destroyed "
+                                   "99% of the missiles, you may have thought: why not in Ukraine?\nMore text.")
+    assert title.startswith("PARIS — Seeing how effectively") and "'-Analysis-'" in basis
+    assert title_from_text("Opinion\n\nKirby rules out shooting down Russian missiles\nBody.")[0] == \
+        "Kirby rules out shooting down Russian missiles"
+    assert title_from_text("Short\n") == ("Short", "inferred: first line of the source text")

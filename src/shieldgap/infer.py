@@ -79,13 +79,21 @@ def detect_language(text: str) -> str:
     return lang if re.fullmatch(r"[a-z]{2}", lang or "") else "en"
 
 
+#: A first line of fewer words than this is a label above the headline ("-Analysis-", "Opinion"), not the headline.
+MIN_TITLE_WORDS = 3
+
+
 def title_from_text(body: str) -> tuple[str, str]:
-    """(title, title_basis) from the first non-empty line of the body."""
-    for line in body.splitlines():
-        line = line.strip().lstrip("#").strip()
-        if line:
-            if len(line) <= 200:
-                return line, "inferred: first line of the source text"
-            cut = line[:160].rsplit(" ", 1)[0].rstrip(",;:")
-            return cut + "...", "inferred: first words of the source text (it has no headline)"
+    """(title, title_basis) from the first non-empty line of the body that is not a one- or two-word label."""
+    lines = [x for x in (line.strip().lstrip("#").strip() for line in body.splitlines()) if x]
+    labels = []
+    for line in lines:
+        if len(re.findall(r"\w+", line)) < MIN_TITLE_WORDS and line is not lines[-1]:
+            labels.append(line)
+            continue
+        skipped = f" (after the label {', '.join(repr(x) for x in labels)})" if labels else ""
+        if len(line) <= 200:
+            return line, f"inferred: first line of the source text{skipped}"
+        cut = line[:160].rsplit(" ", 1)[0].rstrip(",;:")
+        return cut + "...", f"inferred: first words of the source text (it has no headline){skipped}"
     return "Untitled article", "inferred: the text has no headline"
