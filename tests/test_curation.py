@@ -299,5 +299,5 @@ def test_an_answer_to_one_statement_of_a_reason_is_suggested_for_the_others(ledg
         if found:
             hit += 1
             assert (found[0].relation, found[0].target_id) == (r["relation"], r["target_id"])
-            assert "answers another statement of this reason" in found[0].reason
+            assert f"{r['relation']} another statement of this reason" in found[0].reason
     assert hit >= 9, f"{hit} of 10"

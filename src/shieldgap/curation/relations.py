@@ -138,8 +138,9 @@ def suggest_relations(ledger, claim_id: str, top: int = TOP) -> list[Suggestion]
         if (source, target) in linked:
             continue
         label = _theme_label(themes, o["theme"])
-        why = ("answers another statement of this reason, " if kin.get(_canon(items, oid), (False,))[0] else
-               "answered by another statement of this reason, " if _canon(items, oid) in kin else "") + \
+        kin_of = kin.get(_canon(items, oid))
+        why = ("" if kin_of is None else f"{relation} another statement of this reason, " if kin_of[0] else
+               f"another statement of this reason {relation} it, ") + \
             ("opposite side" if opposite else f"{o['stance'].replace('_', ' ')}") + \
             (f", same theme ({label})" if o["theme"] == me["theme"] else f", theme {label}") + \
             f", score {score:.2f}"
