@@ -175,3 +175,14 @@ def test_a_plea_the_sentence_comments_on_is_not_a_quotation_of_it(matcher):
     sentence = ("President Zelenskyy\u2019s plea for stronger NATO support highlights the complex geopolitical "
                 "dynamics at play in the conflict between Ukraine and Russia.")
     assert sentence_speaker("zelenskyy-rutte-air-defence-appeal", sentence, matcher) == ""
+
+
+def test_a_name_followed_by_who_is_the_subject_of_the_relative_clause(matcher):
+    """Worldcrunch, 'Ukraine and Israel aid' analysis (added in a curator's trial, not in the ledger): the name comes
+    after 'with', but 'who ... praised ... before adding' makes Zelensky the speaker."""
+    sentence = ("Ukrainians asked themselves the same question, starting of course with President Volodymyr Zelensky "
+                "who, in his daily address to the nation, praised how the \u201cfree world has demonstrated such "
+                "unity\u201d and efficiency in defending Israel, before adding \u201cthe same is possible in defending "
+                "Ukraine.\u201d")
+    spk = find_speaker(sentence, matcher, None, set())
+    assert spk is not None and spk.actor_id == "volodymyr-zelenskyy"

@@ -47,7 +47,7 @@ _VERBS = (r"stressing|urging|saying|warning|arguing|noting|insisting|adding|emph
           r"thinks|hopes|hoped|described|expressed|ruled out|rejected|called for|called on|called|demanded|"
           r"accused|denied|denies|dismissed|promised|vowed|conceded|signaled|signalled|add|contended|contends|"
           r"questioned|commended|blamed|blames|concluded|concludes|recommended|recommends|objected|appealed|"
-          r"proposed|reported")
+          r"proposed|reported|praised|praises")
 #: Arabic attribution verbs (with the conjunction "wa-" attached or not): said, pointed out, stressed, added,
 #: declared, announced, believes.
 _ARABIC_VERBS = "\u0648?(?:\u0642\u0627\u0644|\u0623\u0634\u0627\u0631|\u0623\u0643\u062f|\u0623\u0636\u0627\u0641|" \
@@ -407,6 +407,8 @@ SPEAKER_AFTER_VERBS = {"said", "says", "added", "adds", "noted", "wrote", "write
 #: A mention right after one of these words is not the subject of a verb ("in Kyiv", "for stronger NATO support").
 NOT_SUBJECT_BEFORE_RX = re.compile(r"\b(?:in|of|for|to|with|from|on|against|by|at|over|into|than|about|toward|"
                                    r"towards|between|and|or)\s+(?:[\w.-]+\s+)?$", re.I)
+#: A mention followed by "who" is the subject of the relative clause's verb, whatever comes before it.
+RELATIVE_RX = re.compile(r"\s*,?\s*who\b")
 #: Between a subject and its verb: no new clause ("..., but NATO allies rejected").
 CLAUSE_BREAK_RX = re.compile(r",\s*(?:but|and|while|although|though|because|after|when|since|so|yet)\b|"
                              r"\b(?:but|while|although|because)\b", re.I)
@@ -419,12 +421,14 @@ def _speaker_after(verb: str) -> bool:
 
 def _subject(outside: str, mentions: list, verb_start: int, matcher: ActorMatcher):
     """The mention most likely the subject of the verb at ``verb_start`` among those before it: not a
-    possessive ("Zelenskyy's plea highlights"), not after a preposition ("in Kyiv"), not in an earlier clause;
+    possessive ("Zelenskyy's plea highlights"), not after a preposition ("in Kyiv") unless a relative clause
+    follows it ("with President Zelensky who ... praised"), not in an earlier clause;
     the nearest person or group ("Kuleba, speaking to reporters in Kyiv, urged" is Kuleba), else the first
     ("The US, UK and France said" is the US). None when no mention can be the subject."""
     usable = []
     for m in mentions:
-        if NOT_SUBJECT_BEFORE_RX.search(outside[max(0, m[0] - 30):m[0]]):
+        relative = RELATIVE_RX.match(outside, m[1])  # "... starting with President Zelensky who, ..., praised"
+        if NOT_SUBJECT_BEFORE_RX.search(outside[max(0, m[0] - 30):m[0]]) and not relative:
             continue
         if outside[m[1]:m[1] + 2] in ("'s", "\u2019s") and not (
                 matcher.kind.get(m[2]) == "institution" and INSTITUTION_NOUN_RX.match(outside[m[1] + 2:verb_start])):
