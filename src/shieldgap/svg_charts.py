@@ -13,7 +13,6 @@ from __future__ import annotations
 import base64
 import math
 from collections import Counter
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -27,18 +26,12 @@ CHAR = 6.4  # width of a character of the labels (12 px sans-serif), to leave th
 MARGIN = 0.05  # of the data's range, left beside the longest bar or whisker (matplotlib's default margin)
 
 
-@lru_cache(maxsize=1)
 def environment():
-    """The Jinja2 environment of ``templates/`` for the charts (``charts/``) and the explorer's message
-    (``explore/``), escaping every value; compiled templates are kept like the report's."""
-    import jinja2
+    """The Jinja2 environment of ``templates/`` (:func:`shieldgap.templating.environment`): the charts'
+    ``charts/`` and the explorer's message in ``explore/``."""
+    from .templating import environment as templates
 
-    from .paths import templates_dir
-    from .templating import _bytecode_cache
-
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(templates_dir()), autoescape=True,
-                              bytecode_cache=_bytecode_cache(), undefined=jinja2.StrictUndefined,
-                              trim_blocks=True, lstrip_blocks=True)
+    return templates("")
 
 
 def balance_rows(a) -> pd.DataFrame:

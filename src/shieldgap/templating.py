@@ -8,7 +8,7 @@ neither pandas nor the ledger.
 """
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 
 class Html:
@@ -41,14 +41,16 @@ def _bytecode_cache():
     return jinja2.FileSystemBytecodeCache(str(folder))
 
 
-@lru_cache(maxsize=1)
-def environment():
-    """The Jinja2 environment of the report's templates (escaping every value they show)."""
+@cache
+def environment(folder: str = "report"):
+    """The Jinja2 environment of the templates in ``templates/<folder>`` (the report's by default; ``""`` for
+    all of ``templates/``, as the charts' ``charts/…`` and the explorer's ``explore/…``), escaping every value
+    they show."""
     import jinja2
 
     from .paths import templates_dir
 
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(templates_dir() / "report"),
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(templates_dir() / folder),
                               bytecode_cache=_bytecode_cache(),
                               autoescape=jinja2.select_autoescape(["html.j2", "html"], default=True),
                               undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
