@@ -176,14 +176,15 @@ def _shown(name: str, value) -> str:
     return str(value)
 
 
-def footer(s: Sections, elapsed: float) -> dict:
-    """Reproducibility: when, how fast, from which data, with which software and parameters."""
+def footer(s: Sections) -> dict:
+    """Reproducibility: when, from which data, with which software and parameters (the render's step timings are
+    in the executed notebook's metadata, ``shieldgap.timings``)."""
     versions = []
     for package in VERSIONED:
         try:
             versions.append(f"{package} {metadata.version(package)}")
         except metadata.PackageNotFoundError:
             pass
-    return {"rendered": datetime.now(UTC), "elapsed": elapsed, "fingerprint": s.ledger.fingerprint[:16],
+    return {"rendered": datetime.now(UTC), "fingerprint": s.ledger.fingerprint[:16],
             "python": platform.python_version(), "versions": versions,
             "params": [(k, _shown(k, v)) for k, v in s.params.items() if k not in UNLISTED]}

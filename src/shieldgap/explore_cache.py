@@ -18,7 +18,6 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
-import time
 from collections import OrderedDict
 
 import numpy as np
@@ -81,7 +80,6 @@ class LiveReport(Report):
     are the anchors of the sections with nothing to show (they depend on the ledger, not the parameters)."""
 
     def __init__(self, a: analysis.Analysis, sections: Sections, absent: tuple[str, ...]):
-        self.started = time.perf_counter()
         self.ledger, self.params, self.a, self.sections = a.ledger, a.params, a, sections
         self.figures = Figures(a, sections.map_themes)
         labels = self.ledger.themes["label"].to_dict()

@@ -57,8 +57,8 @@ def draw_svg(analysis, chart: str, theme: str | None = None) -> bytes:
     matplotlib drawings (matplotlib is imported on first use)."""
     from . import svg_charts
 
-    if chart in svg_charts.CHARTS:
-        return svg_charts.svg(analysis, chart).encode()
+    if chart in svg_charts.CHARTS or chart == ARGUMENT_MAP:
+        return svg_charts.svg(analysis, chart, theme).encode()
     import matplotlib.pyplot as plt
 
     from . import charts
@@ -112,7 +112,7 @@ class Figures:
         from .paths import cache_dir
         from .report_cache import enabled
 
-        if not enabled() or chart in svg_charts.CHARTS:  # those take milliseconds to draw
+        if not enabled() or chart in svg_charts.CHARTS or chart == ARGUMENT_MAP:  # those take milliseconds to draw
             return draw_svg(self.analysis, chart, theme)
         folder = cache_dir() / "figures"
         path = folder / f"{self._cache_key(chart, theme)}.svg"

@@ -11,7 +11,6 @@ it), the header's contents list presents it, and each section is shown under its
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,7 +73,6 @@ class Report:
     """
 
     def __init__(self, params: dict, ledger=None):
-        self.started = time.perf_counter()
         self.ledger = ledger if ledger is not None else load_ledger(params.get("data_dir") or None, reuse_verified=True)
         self.params = validate(params, ledger={  # the loaded ledger, not a second read of the files
             "themes": dict.fromkeys(self.ledger.themes.index),
@@ -184,16 +182,15 @@ class Report:
         return {MANIFEST_MIME: changes.manifest(self.a), ANNEX_MIME: appendices.claims_csv(self.a, self.sections)}
 
     def footer_values(self) -> dict:
-        """The footer's values but the render time and duration (appendices.footer)."""
-        values = appendices.footer(self.sections, 0.0)
-        return {k: v for k, v in values.items() if k not in ("rendered", "elapsed")}
+        """The footer's values but the render time (appendices.footer)."""
+        return {k: v for k, v in appendices.footer(self.sections).items() if k != "rendered"}
 
     def footer(self) -> Html:
         """The reproducibility footer. It also hands the render the :meth:`attachments` to save."""
         from IPython.display import display
 
         display(self.attachments(), raw=True)
-        return present("footer", **appendices.footer(self.sections, time.perf_counter() - self.started))
+        return present("footer", **appendices.footer(self.sections))
 
 
 def build(namespace: dict):

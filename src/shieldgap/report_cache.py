@@ -12,7 +12,7 @@ It looks the key up in the project's ``.cache/report/`` (never in a data folder,
 someone else). On a hit, :class:`Cells` replays each cell's fragment from that JSON record without
 importing pandas or loading the ledger; on a miss it computes the :class:`~shieldgap.report.Report` as
 before, records each fragment it shows, and writes the record (atomically) when the footer - the last
-cell - is shown. The footer's render time and duration are always the present run's. A record that
+cell - is shown. The footer's render time is always the present run's. A record that
 cannot be read, or that is not one this program wrote for this key, is a miss; ``SHIELDGAP_CACHE=off``
 turns the cache (and the figure cache) off.
 
@@ -138,7 +138,6 @@ class Cells:
     first need) and recorded. Any other attribute is the Report's."""
 
     def __init__(self, params: dict, k: str | None, record: dict | None):
-        self.started = time.perf_counter()
         self.params, self.key = params, k
         self._record = record or {"cells": {}, "footer": None}
         self._shown: dict[str, str] = {}
@@ -178,7 +177,7 @@ class Cells:
         save(self.key, self._shown, stored)
 
     def footer(self) -> Html:
-        """The reproducibility footer (its render time and duration this run's), after handing the render the
+        """The reproducibility footer (its render time this run's), after handing the render the
         manifest and the claims annex (see :meth:`shieldgap.report.Report.footer`)."""
         from IPython.display import display
 
@@ -186,8 +185,7 @@ class Cells:
         if stored is None:
             stored = {"attachments": self.report.attachments(), "values": self.report.footer_values()}
         display(stored["attachments"], raw=True)
-        html = present("footer", **stored["values"], rendered=datetime.now(UTC),
-                       elapsed=time.perf_counter() - self.started)
+        html = present("footer", **stored["values"], rendered=datetime.now(UTC))
         if self._report is not None and self.key:
             save(self.key, self._shown, stored)
         return html

@@ -20,10 +20,23 @@ import pandas as pd
 from .labels import STANCE_COLORS
 from .labels import STANCES as STANCE_LABELS
 
-CHARTS = ("balance", "claims_by_theme")
+CHARTS = ("balance", "claims_by_theme", "coverage")
 WIDTH, ROW, TOP, BOTTOM = 720, 26, 44, 46  # pixels: the chart, a bar's row, above and below the bars
-CHAR = 6.4  # width of a character of the labels (12 px sans-serif), to leave them room
+LABEL, KEY = 12, 11  # font sizes (px) of the bars' labels and of the key
 MARGIN = 0.05  # of the data's range, left beside the longest bar or whisker (matplotlib's default margin)
+
+
+#: Advance widths of DejaVu Sans in em, rounded up per group of characters; any other character counts 1 em
+#: (the widest: "m", "w", "M", "W", "%", "@", "…", and whatever is not listed).
+EM = {c: em for em, chars in ((0.32, "'ijlIJ,. \u2019"), (0.42, "/:;\\|f-()[]t!r"),
+                              (0.58, "\"*_`\u2013\u201c\u201dszc?LFk"), (0.64, "abdeghnopquvxyEPSTY0123456789$"),
+                              (0.8, "ABCDGHKNOQRUVXZ&"))
+      for c in chars}
+
+
+def text_width(text: str, size: float) -> float:
+    """The width in pixels of ``text`` at font size ``size``, an upper bound of DejaVu Sans' own."""
+    return size * sum(EM.get(c, 1.0) for c in text)
 
 
 def environment():
@@ -59,7 +72,7 @@ def _ticks(lo: float, hi: float, n: int = 8) -> list[float]:
 def _frame(labels: list[str], lo: float, hi: float, items: list[dict], *, margin_low: bool = True) -> dict:
     """Geometry shared by the charts: label column, plot area, x scale, ticks and the key (``items``). The
     axis spans the data's range [lo, hi] and a margin beyond it (below ``lo`` only when ``margin_low``)."""
-    left = 12 + CHAR * max((len(x) for x in labels), default=0)
+    left = 12 + max((text_width(x, LABEL) for x in labels), default=0)
     pad = MARGIN * ((hi - lo) or 1.0)
     lo, hi = lo - (pad if margin_low else 0.0), hi + pad
     ticks = _ticks(lo, hi)
@@ -72,7 +85,7 @@ def _frame(labels: list[str], lo: float, hi: float, items: list[dict], *, margin
     key, at = [], 8.0
     for it in items:  # the key to the colours, in one line above the bars
         key.append({**it, "x": at})
-        at += 17 + CHAR * len(it["label"]) + 18
+        at += 17 + text_width(it["label"], KEY) + 18
     return {"left": left, "right": left + width, "width": WIDTH, "height": height, "top": TOP,
             "bottom": TOP + ROW * len(labels), "x": x,
             "ticks": [{"x": x(t), "label": f"{t:g}"} for t in ticks], "key": key}
@@ -118,9 +131,53 @@ def claims_by_theme_svg(a) -> str:
     return environment().get_template("charts/claims_by_theme.svg.j2").render(f=f, rows=rows)
 
 
-def svg(a, chart: str) -> str:
-    """The SVG of ``chart`` (one of :data:`CHARTS`) for the analysis ``a``."""
-    return {"balance": balance_svg, "claims_by_theme": claims_by_theme_svg}[chart](a)
+#: matplotlib's "Blues" colour map (ColorBrewer's nine blues), light to dark: the coverage cells' shades.
+BLUES = ("#f7fbff", "#deebf7", "#c6dbef", "#9dcae1", "#6aaed6", "#4191c6", "#2070b4", "#08509b", "#08306b")
+COVERAGE_ROW, COVERAGE_FONT = 19, 10  # px per article; the labels' font size
+COVERAGE_SLANT = 40  # degrees: the themes' labels slant up to the left from their columns, one line each
+
+
+def _shade(value: float, top: float) -> str:
+    """The colour of ``value`` on a scale from 0 to ``top``: BLUES interpolated linearly, as matplotlib does."""
+    pos = min(max(value / (top or 1.0), 0.0), 1.0) * (len(BLUES) - 1)
+    i = min(int(pos), len(BLUES) - 2)
+    lo, hi = (tuple(int(c[k:k + 2], 16) for k in (1, 3, 5)) for c in BLUES[i:i + 2])
+    return "#" + "".join(f"{round(x + (y - x) * (pos - i)):02x}" for x, y in zip(lo, hi))
+
+
+def coverage_svg(a) -> str:
+    """Articles (rows, in date order, each labelled with its outlet and date) by theme (columns): how many claims
+    each article contributes to each theme, the count written in its shaded cell."""
+    import textwrap
+
+    labels, arts = a.ledger.themes["label"].to_dict(), a.ledger.articles
+    n = Counter(zip(a.claims["article_id"].tolist(), a.claims["theme"].tolist()))
+    rows = [i for i in a.articles.index if any(n[i, t] for t in a.themes.index)]
+    cols = [t for t in a.themes.index if any(n[i, t] for i in rows)]
+    names = [f"{textwrap.shorten(str(arts.at[i, 'outlet']), 34, placeholder='…')}, {arts.at[i, 'published'].date()}"
+             for i in rows]
+    heads = [str(labels.get(t, t)) for t in cols]
+    top = max([n[i, t] for i in rows for t in cols], default=0)
+    left = 10 + max((text_width(x, COVERAGE_FONT) for x in names), default=0)
+    width = (WIDTH - left - 4) / max(len(cols), 1)
+    longest = max((text_width(h, COVERAGE_FONT) for h in heads), default=0)
+    head = round(12 + longest * math.sin(math.radians(COVERAGE_SLANT)))
+    cells = [{"x": round(left + j * width, 2), "y": head + i * COVERAGE_ROW, "value": n[r, t],
+              "fill": _shade(n[r, t], max(top, 1)), "ink": "white" if n[r, t] > top / 2 else "black"}
+             for i, r in enumerate(rows) for j, t in enumerate(cols)]
+    return environment().get_template("charts/coverage.svg.j2").render(
+        width=WIDTH, height=head + COVERAGE_ROW * len(rows) + 4, left=left, cell_w=round(width, 2),
+        row=COVERAGE_ROW, head=head, names=names, cells=cells, slant=COVERAGE_SLANT,
+        heads=[{"x": round(left + (j + 0.5) * width, 2), "label": h} for j, h in enumerate(heads)])
+
+
+def svg(a, chart: str, theme: str | None = None) -> str:
+    """The SVG of ``chart`` (one of :data:`CHARTS`, or ``argument_map`` of ``theme``) for the analysis ``a``."""
+    if chart == "argument_map":
+        from . import svg_argument_map
+
+        return svg_argument_map.svg(a, theme)
+    return {"balance": balance_svg, "claims_by_theme": claims_by_theme_svg, "coverage": coverage_svg}[chart](a)
 
 
 def figure_html(report, chart: str) -> str:
