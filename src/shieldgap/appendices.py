@@ -17,7 +17,7 @@ from .fields import RELATION_TYPES, RELEVANCE_RUBRIC, STANCES, STRENGTH_RUBRIC
 from .sections import ERROR_VERDICTS, Sections, day, reference, text
 
 #: Packages whose versions the footer records.
-VERSIONED = ("shieldgap", "pandas", "pandera", "matplotlib", "papermill", "nbconvert", "numpy")
+VERSIONED = ("shieldgap", "pandas", "pandera", "papermill", "nbconvert", "numpy")
 #: Parameters the footer's table leaves out: where the data was read, not what the report computed
 #: (the data fingerprint identifies the data).
 UNLISTED = ("data_dir",)

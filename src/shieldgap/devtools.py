@@ -23,8 +23,9 @@ class DevToolsError(RuntimeError):
 
 
 class Browser:
-    """One headless Chromium (``executable`` with ``args``), its profile in ``profile`` (a folder the caller
-    owns and removes). Use :meth:`new_page`, :meth:`send`, :meth:`wait_for`; :meth:`close` ends it."""
+    """One headless Chromium (``executable`` with ``args``) opening ``url`` in its first tab, its profile in
+    ``profile`` (a folder the caller owns and removes). Use :meth:`first_page`, :meth:`send`, :meth:`wait_for`;
+    :meth:`close` ends it."""
 
     def __init__(self, executable: str, args: list[str], profile: Path, url: str = "about:blank"):
         self.log = Path(profile) / "chromium.log"
@@ -76,9 +77,11 @@ class Browser:
         found = self._take(lambda m: m.get("method") == event and m.get("sessionId") == session, event, timeout)
         return found.get("params", {})
 
-    def new_page(self) -> str:
-        """Open a blank page; returns the session id its commands are sent with."""
-        target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+    def first_page(self) -> str:
+        """The tab the browser opened at start (a new blank one if there is none); returns the session id its
+        commands are sent with."""
+        pages = [t["targetId"] for t in self.send("Target.getTargets")["targetInfos"] if t["type"] == "page"]
+        target = pages[0] if pages else self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
         return self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
 
     def _take(self, wanted, what: str, timeout: float) -> dict:

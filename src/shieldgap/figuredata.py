@@ -1,8 +1,8 @@
-"""What each figure shows, in words and numbers: the points the charts of :mod:`shieldgap.charts` draw
+"""What each figure shows, in words and numbers: the points the charts of :mod:`shieldgap.svg_charts` draw
 (:func:`timeline_points`, :func:`argument_chains`), and the text alternative stating each figure's finding
 with the data table a reader can open under it, all computed from the same analysis.
 
-:func:`describe` returns a :class:`FigureData` for one chart of :mod:`shieldgap.charts`; the figure
+:func:`describe` returns a :class:`FigureData` for one chart of :mod:`shieldgap.svg_charts`; the figure
 template shows ``alt`` as the image's text alternative and ``headers``/``rows`` as a table.
 """
 from __future__ import annotations
@@ -149,37 +149,6 @@ def argument_map(a, theme: str) -> FigureData:
            f"selected sources, {sum(1 for r in chains if r[3])} of those answers replied to.")
     return FigureData(alt, ("explanation", "what it says", "strongest answer", "strongest reply"), rows)
 
-
-
-def basis(a, chart: str, theme: str | None = None):
-    """Everything the matplotlib chart ``chart`` reads from the analysis, as plain JSON-able values: two analyses
-    with the same basis draw the same figure (with the same code), so a figure is cached under its basis, not
-    under the parameters (a change of theme weights redraws none of them). Keep it in step with the drawing
-    functions of :mod:`shieldgap.charts`: whatever they read belongs here (a test draws figures of differing
-    analyses and checks that equal bases give equal pictures). No matplotlib here: a figure found in the cache
-    is never drawn, so the render imports matplotlib only for a figure it draws. (The bar charts of
-    :mod:`shieldgap.svg_charts` are drawn afresh each time, in milliseconds, and have no basis.)"""
-    labels = _labels(a)
-    if chart == "coverage":
-        arts = a.ledger.articles
-        rows = [i for i in a.articles.index if i in set(a.claims["article_id"])]
-        return [labels, list(a.themes.index), [[i, str(arts.at[i, "outlet"]), str(arts.at[i, "published"])]
-                                                for i in rows],
-                a.claims[["article_id", "theme"]].value_counts().sort_index().reset_index().values.tolist()]
-    if chart == "timeline":
-        ev, st = timeline_points(a)
-        return [ev.astype(str).values.tolist(), st.astype(str).values.tolist()]
-    if chart == "argument_map":
-        rows, g = [], None
-        for t in [theme] if theme else list(a.themes.index):
-            chains, g = argument_chains(a, t)
-            rows += chains
-        nodes = {n for r in rows for n in (r[0], r[1], r[3]) if n} | {e["target"] for r in rows for e in (r[2], r[4])
-                                                                      if e}
-        return [[[r[0], r[1], r[2], r[3], r[4]] for r in rows],
-                {n: {k: str(v) for k, v in g[n].items() if k in ("kind", "stance", "text", "claim")}
-                 for n in sorted(nodes) if g is not None and n in g}]
-    raise KeyError(chart)
 
 
 def describe(a, chart: str, theme: str | None = None) -> FigureData:

@@ -40,7 +40,7 @@ KEEP = 40  # records kept in .cache/report/, newest first
 CELLS = ("header", "summary", "source_base", "comparison", "intro", "figure", "themes_sections", "new_material",
          "changes", "appendix_sources", "appendix_problems", "appendix_method", "appendix_notes")
 #: Libraries whose version can change what a cell shows.
-LIBRARIES = ("pandas", "numpy", "matplotlib", "jinja2", "pandera")
+LIBRARIES = ("pandas", "numpy", "jinja2", "pandera")
 MAX_FILE = 64 * 1024 * 1024  # a data file larger than this is keyed by size and time, not content
 
 

@@ -1,11 +1,13 @@
-"""The bar charts — the balance per theme (figure 1) and the claims by theme (figure 2) — drawn as SVG from
-the templates in ``templates/charts/``, without matplotlib.
+"""The report's charts drawn as SVG from the templates in ``templates/charts/``: the balance per theme (figure 1),
+the claims by theme (figure 2) and the claims per article and theme (figure 3) here; the events timeline
+(figure 4, :mod:`shieldgap.svg_timeline`) and the argument maps (:mod:`shieldgap.svg_argument_map`) in modules of
+their own. :func:`svg` draws any of them.
 
-The report and the explorer show the same drawing: :class:`shieldgap.figures.Figures` takes these two from
-here (the other figures are :mod:`shieldgap.charts`' matplotlib drawings), and the explorer redraws them
-on every control change, fast enough to follow a slider (a few milliseconds; no matplotlib import, so a
-render whose only change is the theme weights draws nothing with matplotlib). :func:`figure_html` shows
-one with the report's own figure template: the same number, caption, text alternative and data table
+Python lays each chart out in plain values — placing text by :func:`text_width`, an upper bound of its width —
+and the template holds the markup. The report and the explorer show the same drawings:
+:class:`shieldgap.figures.Figures` takes them from here, and the explorer redraws the bar charts on every
+control change, fast enough to follow a slider (a few milliseconds). :func:`figure_html` shows one with the
+report's own figure template: the same number, caption, text alternative and data table
 (:mod:`shieldgap.figuredata`).
 """
 from __future__ import annotations
@@ -20,7 +22,7 @@ import pandas as pd
 from .labels import STANCE_COLORS
 from .labels import STANCES as STANCE_LABELS
 
-CHARTS = ("balance", "claims_by_theme", "coverage")
+CHARTS = ("balance", "claims_by_theme", "coverage", "timeline", "argument_map")
 WIDTH, ROW, TOP, BOTTOM = 720, 26, 44, 46  # pixels: the chart, a bar's row, above and below the bars
 LABEL, KEY = 12, 11  # font sizes (px) of the bars' labels and of the key
 MARGIN = 0.05  # of the data's range, left beside the longest bar or whisker (matplotlib's default margin)
@@ -172,11 +174,15 @@ def coverage_svg(a) -> str:
 
 
 def svg(a, chart: str, theme: str | None = None) -> str:
-    """The SVG of ``chart`` (one of :data:`CHARTS`, or ``argument_map`` of ``theme``) for the analysis ``a``."""
+    """The SVG of ``chart`` (one of :data:`CHARTS`; ``theme`` for an argument map) for the analysis ``a``."""
     if chart == "argument_map":
         from . import svg_argument_map
 
         return svg_argument_map.svg(a, theme)
+    if chart == "timeline":
+        from . import svg_timeline
+
+        return svg_timeline.svg(a)
     return {"balance": balance_svg, "claims_by_theme": claims_by_theme_svg, "coverage": coverage_svg}[chart](a)
 
 
