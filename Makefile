@@ -29,6 +29,9 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e ".[$(EXTRAS)]"
+	@# pip compiles the bytecode of every package it installs but this editable one; with PYTHONDONTWRITEBYTECODE
+	@# set, each process (renderer, kernel) would compile the package's modules again
+	$(BIN)/python -m compileall -q src/shieldgap
 	$(BIN)/python -m ipykernel install --sys-prefix --name shieldgap --display-name "shieldgap (Python 3)" >/dev/null
 	touch $(STAMP)
 

@@ -159,18 +159,24 @@ def test_a_pending_mark_of_a_dead_renderer_is_not_waited_for(folder, namespace):
 
 
 def test_a_render_the_renderer_prepared_equals_one_computed_in_the_kernel(tmp_path, monkeypatch):
+    """The same page whether the renderer prepared the cells (cache on, or off: then a record of its own, used
+    once and removed) or the kernel computed them (nothing prepared)."""
     from click.testing import CliRunner
 
     from shieldgap.cli import main
 
     title = f"Prepared {tmp_path.name}"  # a key no earlier render had
     pages = []
-    for run, cache in (("prepared", None), ("computed", "off")):
-        if cache:
-            monkeypatch.setenv("SHIELDGAP_CACHE", cache)
+    for run, cache, prepared in (("prepared", "on", True), ("prepared, cache off", "off", True),
+                                 ("computed", "off", False)):
+        monkeypatch.setenv("SHIELDGAP_CACHE", cache)
+        if not prepared:
+            monkeypatch.setattr(report_cache, "prepare", lambda *a: None)
         out = tmp_path / run
+        before = set(report_cache._folder().glob("*.json"))
         result = CliRunner().invoke(main, ["render", "--out", str(out), "--format", "html", "-p", "title", title])
         assert result.exit_code == 0, result.output
-        pages.append(re.sub(r"Rendered .*? of\s+analysis", "", (out / "report.html").read_text(encoding="utf-8"),
-                            flags=re.S))
-    assert pages[0] == pages[1]
+        if cache == "off":
+            assert set(report_cache._folder().glob("*.json")) <= before, "a render with the cache off leaves no record"
+        pages.append(re.sub(r"<time .*?</time>", "", (out / "report.html").read_text(encoding="utf-8"), flags=re.S))
+    assert pages[0] == pages[1] == pages[2]

@@ -14,7 +14,7 @@ importing pandas or loading the ledger; on a miss it computes the :class:`~shiel
 before, records each fragment it shows, and writes the record (atomically) when the footer - the last
 cell - is shown. The footer's render time is always the present run's. A record that
 cannot be read, or that is not one this program wrote for this key, is a miss; ``SHIELDGAP_CACHE=off``
-turns the cache (and the figure cache) off.
+turns the cache off: nothing an earlier render computed is reused (but see :func:`prepare`).
 
 On a miss the work need not wait for the kernel: ``shieldgap render`` calls :func:`prepare`, which computes
 the record in a process forked from the renderer while papermill starts the kernel (a second core's worth
@@ -196,8 +196,11 @@ def build(namespace: dict) -> Cells:
     from .params import spec
 
     params = {k: namespace[k] for k in spec() if k in namespace}
-    if not enabled():
-        return Cells(params, None, None)
+    if not enabled():  # only the record this kernel's renderer (its parent process) prepared for it, used once
+        k = f"{key(params)}-{os.getppid()}"
+        record = load(k) or (load(k) if _wait_for(k) else None)
+        (_folder() / f"{k}.json").unlink(missing_ok=True)
+        return Cells(params, None, record)
     k = key(params)
     record = load(k)
     if record is None and _wait_for(k):
@@ -282,15 +285,17 @@ def _end_with(parent: int) -> None:
 def prepare(params: dict, notebook: Path):
     """Start computing the record of a render of ``notebook`` with ``params`` (the full parameter set papermill
     injects) in a process forked from this one (a thread where fork is not available); returns it (``join()``
-    waits for it), or None when the cache is off or the record exists. A process of its own, not a thread:
-    its work would otherwise hold the interpreter lock that papermill needs to start the kernel."""
+    waits for it), or None when the record exists. A process of its own, not a thread: its work would otherwise
+    hold the interpreter lock that papermill needs to start the kernel. With the cache off, nothing earlier is
+    reused, but the work is still done while the kernel starts: the record is this renderer's alone (its key ends
+    in the renderer's process id, the parent process of the kernel it starts) and used once."""
     import multiprocessing
     import threading
 
-    if not enabled():
-        return None
     k = key(params)
-    if load(k) is not None:
+    if not enabled():
+        k = f"{k}-{os.getpid()}"
+    elif load(k) is not None:
         return None
     calls = notebook_calls(notebook)
     mark = _pending(k)
