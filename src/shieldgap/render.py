@@ -246,9 +246,6 @@ def _no_printer():
 def _produce(params: dict, notebooks: dict, formats, staging: Path, printer, timings: dict,
              log=print) -> dict[str, Path]:
     """Execute, convert and print every document into ``staging``; {final name: staged file}."""
-    import nbformat
-    from papermill.exceptions import PapermillExecutionError
-
     from .report_cache import prepare
 
     staged: dict[str, Path] = {}
@@ -258,7 +255,11 @@ def _produce(params: dict, notebooks: dict, formats, staging: Path, printer, tim
         log(f"{doc}: running {nb_path.name} ...")
         t = time.perf_counter()
         preparing = prepare(p, nb_path)  # the cells' work, in a forked process while the kernel starts
-        if warming is None:  # started after the fork: a process forked while a thread imports would deadlock
+        import nbformat  # after the fork, which needs neither: it starts a quarter of a second sooner
+        from papermill.exceptions import PapermillExecutionError
+
+        if warming is None:  # after the fork (a process forked while a thread imports would deadlock) and after
+            # papermill's import (the two imports would take turns with the interpreter lock)
             warming = threading.Thread(target=warm_up_html, name="shieldgap-warm-up-html", daemon=True)
             warming.start()
         try:
