@@ -75,22 +75,16 @@ def choose_engine(requested: str = "auto") -> str:
 
 class Printer:
     """Prints HTML files to PDF with one engine; Chromium starts at once, in the background (its profile in a
-    private folder under ``workdir``, removed on :meth:`close`). Use as a context manager.
+    private folder under ``workdir``, removed on :meth:`close`). Use as a context manager."""
 
-    ``warm_up`` names a page like the ones to print (the previous render's report): Chromium opens it as it
-    starts, so its fonts, styles and the figures the new page shares with it are loaded and decoded before the
-    new page comes, which then opens in the same tab (measured: the first page's load and print 0.2 s
-    shorter)."""
-
-    def __init__(self, engine: str, workdir: Path | None = None, warm_up: Path | None = None):
+    def __init__(self, engine: str, workdir: Path | None = None):
         self.engine = engine
         self._browser = self._page = self._profile = None
         self._failure: str | None = None
         if engine == "chromium":
             self._profile = Path(tempfile.mkdtemp(prefix=".shieldgap-chromium-", dir=workdir))
             try:
-                url = warm_up.resolve().as_uri() if warm_up is not None and warm_up.is_file() else "about:blank"
-                self._browser = Browser(find_chromium(), list(BROWSER_ARGS), self._profile, url)
+                self._browser = Browser(find_chromium(), list(BROWSER_ARGS), self._profile)
             except DevToolsError as err:
                 self._failure = str(err)
 

@@ -212,8 +212,7 @@ def render(overrides: dict, formats=("html", "pdf"), out_dir: Path | None = None
 
     staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=out))
     try:
-        warm_up = out / f"{documents[0]}.html"  # the previous render's, if any (see Printer)
-        with Printer(engine, staging, warm_up) if engine else _no_printer() as printer:
+        with Printer(engine, staging) if engine else _no_printer() as printer:
             staged = _produce(params, notebooks, formats, staging, printer, timings, log)
         with _locked(out):
             _remove_stale_staging(out)
