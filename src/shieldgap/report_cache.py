@@ -284,9 +284,10 @@ def _end_with(parent: int) -> None:
 
 def prepare(params: dict, notebook: Path):
     """Start computing the record of a render of ``notebook`` with ``params`` (the full parameter set papermill
-    injects) in a process forked from this one (a thread where fork is not available); returns it (``join()``
-    waits for it), or None when the record exists. A process of its own, not a thread: its work would otherwise
-    hold the interpreter lock that papermill needs to start the kernel. With the cache off, nothing earlier is
+    injects) in a process forked from this one (a thread where fork is not available, or where this process has
+    other threads); returns it (``join()`` waits for it), or None when the record exists. A process of its own,
+    not a thread, where it can: its work would otherwise hold the interpreter lock that papermill needs to start
+    the kernel. With the cache off, nothing earlier is
     reused, but the work is still done while the kernel starts: the record is this renderer's alone (its key ends
     in the renderer's process id, the parent process of the kernel it starts) and used once."""
     import multiprocessing
@@ -325,7 +326,9 @@ def prepare(params: dict, notebook: Path):
         finally:
             mark.unlink(missing_ok=True)
 
-    if "fork" in multiprocessing.get_all_start_methods():
+    # a fork only from a process with no other thread: a process forked while another thread holds a lock (a Jupyter
+    # kernel's output threads, when the explorer renders its view) could wait for it forever
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
         worker = multiprocessing.get_context("fork").Process(target=fill, name="shieldgap-prepare", daemon=True)
     else:
         worker = threading.Thread(target=fill, name="shieldgap-prepare", daemon=True)
