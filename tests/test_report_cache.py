@@ -180,3 +180,27 @@ def test_a_render_the_renderer_prepared_equals_one_computed_in_the_kernel(tmp_pa
             assert set(report_cache._folder().glob("*.json")) <= before, "a render with the cache off leaves no record"
         pages.append(re.sub(r"<time .*?</time>", "", (out / "report.html").read_text(encoding="utf-8"), flags=re.S))
     assert pages[0] == pages[1] == pages[2]
+
+
+def test_a_process_with_other_threads_prepares_in_a_thread_not_a_fork(folder, namespace, capsys):
+    """A fork copies only the forking thread: from a process whose other threads may hold locks (a Jupyter kernel
+    rendering the explorer's view) prepare() uses a thread, and its record is the same."""
+    import multiprocessing
+    import threading
+
+    from shieldgap.paths import report_notebook
+
+    params = {**namespace, "title": "Prepared in a thread"}
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:
+        worker = report_cache.prepare(params, report_notebook())
+    finally:
+        stop.set()
+        other.join()
+    assert isinstance(worker, threading.Thread) and not isinstance(worker, multiprocessing.Process)
+    worker.join(120)
+    record = report_cache.load(report_cache.key(params))
+    assert record is not None and record["footer"]["values"] and not list(folder.glob("*.pending"))
+    capsys.readouterr()
