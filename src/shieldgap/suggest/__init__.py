@@ -17,21 +17,31 @@ For each article the suggester
    read by :mod:`.reference`.
 
 The curated files are never touched; :mod:`shieldgap.accept` promotes reviewed candidates into the
-ledger. Only light modules are imported here: scikit-learn, numpy and pysbd load when first used.
+ledger. Nothing is imported here until it is asked for; scikit-learn, numpy and pysbd load when first used.
 """
 from __future__ import annotations
 
-from .columns import ACCEPT_VALUES, CANDIDATE_COLUMNS, candidates_csv
-from .model import Model
-from .reference import VERSION, ArticleFile, Reference, read_reference, scan_articles, valid_id
-from .runner import CACHE_FILE, SuggestResult, load_model, run_suggest
-from .sentences import split_sentences
-from .speakers import ActorMatcher, Speaker, attribute, find_speaker
-from .store import MODEL_FILE
-from .vectors import FastTfidf
+from importlib import import_module
 
-__all__ = [
-    "ACCEPT_VALUES", "CANDIDATE_COLUMNS", "CACHE_FILE", "MODEL_FILE", "VERSION", "ActorMatcher", "ArticleFile",
-    "FastTfidf", "Model", "Reference", "Speaker", "SuggestResult", "attribute", "candidates_csv", "find_speaker",
-    "load_model", "read_reference", "run_suggest", "scan_articles", "split_sentences", "valid_id",
-]
+#: What the package offers, by the module that defines it: each is imported when first asked for (PEP 562), so
+#: that a module needing only the candidates' columns (the report's "New material") loads nothing else.
+_EXPORTS = {
+    "columns": ("ACCEPT_VALUES", "CANDIDATE_COLUMNS", "candidates_csv"),
+    "model": ("Model",),
+    "reference": ("VERSION", "ArticleFile", "Reference", "read_reference", "scan_articles", "valid_id"),
+    "runner": ("CACHE_FILE", "SuggestResult", "load_model", "run_suggest"),
+    "sentences": ("split_sentences",),
+    "speakers": ("ActorMatcher", "Speaker", "attribute", "find_speaker"),
+    "store": ("MODEL_FILE",),
+    "vectors": ("FastTfidf",),
+}
+_WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str):
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f".{_WHERE[name]}", __name__), name)
+    globals()[name] = value
+    return value
