@@ -150,7 +150,6 @@ def argument_map(a, theme: str) -> FigureData:
     return FigureData(alt, ("explanation", "what it says", "strongest answer", "strongest reply"), rows)
 
 
-
 def describe(a, chart: str, theme: str | None = None) -> FigureData:
     fn = globals()[chart]
     return fn(a, theme) if theme else fn(a)

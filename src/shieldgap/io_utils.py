@@ -1,6 +1,8 @@
-"""Atomic writes: a temporary file in the target directory, then a rename."""
+"""Atomic writes: a temporary file in the target directory, then a rename; and the JSON records of the
+project's own caches (``.cache/``), written that way and read without trusting them."""
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -53,3 +55,25 @@ def atomic_write_new(path: Path, text: str) -> Path:
     finally:
         os.unlink(tmp)
     return path
+
+
+def save_record(path: Path, record: dict, keep: int) -> None:
+    """Write the JSON ``record`` to the cache file ``path`` (atomically, not flushed to disk: it can be computed
+    again) and keep only the ``keep`` newest records of its folder. A failure only costs a later run the work
+    the record would have saved."""
+    try:
+        atomic_write_bytes(path, json.dumps(record, default=str).encode(), fsync=False)
+        for stale in sorted(Path(path).parent.glob("*.json"), key=lambda p: p.stat().st_mtime)[:-keep]:
+            stale.unlink(missing_ok=True)
+    except (OSError, TypeError, ValueError):
+        pass
+
+
+def load_record(path: Path, form: str) -> dict | None:
+    """The JSON record at ``path`` if it is a dict of format ``form``, else None (absent, unreadable or foreign:
+    the caller checks the rest of its shape before using it)."""
+    try:
+        record = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) and record.get("format") == form else None

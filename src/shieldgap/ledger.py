@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -334,16 +333,13 @@ def _verified_path(fingerprint: str) -> Path:
 def _verified(fingerprint: str, tables: dict[str, pd.DataFrame]) -> tuple[dict, dict] | None:
     """The quote spans recorded when these very files were verified by this code, or None (a miss: no record,
     an unreadable or foreign one, one that does not fit the tables, or the cache turned off)."""
+    from .io_utils import load_record
     from .report_cache import enabled
 
     if not enabled():
         return None
-    path = _verified_path(fingerprint)
-    try:
-        rec = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not (isinstance(rec, dict) and rec.get("format") == VERIFIED_FORMAT and rec.get("fingerprint") == fingerprint):
+    rec = load_record(_verified_path(fingerprint), VERIFIED_FORMAT)
+    if rec is None or rec.get("fingerprint") != fingerprint:
         return None
     found = []
     for table in ("claims", "fact_checks"):
@@ -359,7 +355,7 @@ def _verified(fingerprint: str, tables: dict[str, pd.DataFrame]) -> tuple[dict, 
 def _remember(fingerprint: str, spans: tuple[dict, dict], tables: dict[str, pd.DataFrame]) -> None:
     """Record that the files of ``fingerprint`` were verified, with their quotes' spans by row position (None:
     a row without a quote); written atomically, and a failure only costs the next render a verification."""
-    from .io_utils import atomic_write_bytes
+    from .io_utils import save_record
     from .report_cache import enabled
 
     if not enabled():
@@ -367,13 +363,7 @@ def _remember(fingerprint: str, spans: tuple[dict, dict], tables: dict[str, pd.D
     rec = {"format": VERIFIED_FORMAT, "fingerprint": fingerprint}
     for table, found in zip(("claims", "fact_checks"), spans):
         rec[table] = [list(map(int, found[i])) if found.get(i) else None for i in range(len(tables[table]))]
-    path = _verified_path(fingerprint)
-    try:
-        atomic_write_bytes(path, json.dumps(rec).encode(), fsync=False)
-        for stale in sorted(path.parent.glob("*.json"), key=lambda p: p.stat().st_mtime)[:-VERIFIED_KEEP]:
-            stale.unlink(missing_ok=True)
-    except (OSError, KeyError, TypeError):
-        pass
+    save_record(_verified_path(fingerprint), rec, VERIFIED_KEEP)
 
 
 def _typed(df: pd.DataFrame, table: str) -> pd.DataFrame:

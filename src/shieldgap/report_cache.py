@@ -104,28 +104,19 @@ def _folder() -> Path:
 
 def load(k: str) -> dict | None:
     """The record written for key ``k``, or None (absent, unreadable, or not this program's)."""
-    try:
-        rec = json.loads((_folder() / f"{k}.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    ok = (isinstance(rec, dict) and rec.get("format") == FORMAT and rec.get("key") == k
-          and isinstance(rec.get("cells"), dict) and all(isinstance(v, str) for v in rec["cells"].values())
-          and isinstance(rec.get("footer"), dict))
+    from .io_utils import load_record
+
+    rec = load_record(_folder() / f"{k}.json", FORMAT)
+    ok = (rec is not None and rec.get("key") == k and isinstance(rec.get("cells"), dict)
+          and all(isinstance(v, str) for v in rec["cells"].values()) and isinstance(rec.get("footer"), dict))
     return rec if ok else None
 
 
 def save(k: str, cells: dict, footer: dict) -> None:
     """Write the record for ``k`` (atomically; a failure only costs the next render its replay)."""
-    from .io_utils import atomic_write_bytes
+    from .io_utils import save_record
 
-    folder = _folder()
-    data = json.dumps({"format": FORMAT, "key": k, "cells": cells, "footer": footer}, default=str).encode()
-    try:
-        atomic_write_bytes(folder / f"{k}.json", data, fsync=False)
-        for stale in sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime)[:-KEEP]:
-            stale.unlink(missing_ok=True)
-    except OSError:
-        pass
+    save_record(_folder() / f"{k}.json", {"format": FORMAT, "key": k, "cells": cells, "footer": footer}, KEEP)
 
 
 def _cell_key(name: str, args: tuple, kwargs: dict) -> str:
@@ -287,9 +278,9 @@ def prepare(params: dict, notebook: Path):
     injects) in a process forked from this one (a thread where fork is not available, or where this process has
     other threads); returns it (``join()`` waits for it), or None when the record exists. A process of its own,
     not a thread, where it can: its work would otherwise hold the interpreter lock that papermill needs to start
-    the kernel. With the cache off, nothing earlier is
-    reused, but the work is still done while the kernel starts: the record is this renderer's alone (its key ends
-    in the renderer's process id, the parent process of the kernel it starts) and used once."""
+    the kernel. With the cache off, nothing earlier is reused, but the work is still done while the kernel starts:
+    the record is this renderer's alone (its key ends in the renderer's process id, the parent process of the
+    kernel it starts) and used once."""
     import multiprocessing
     import threading
 
