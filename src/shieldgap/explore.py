@@ -6,8 +6,9 @@ parameters and their defaults — and from the ledger (theme ids, outlet types, 
 On every change it shows, for the current overrides, the same sections the report shows: the header, the
 executive summary, the balance and claims-by-theme charts and the theme-by-theme claims tables. The report
 comes from :class:`shieldgap.explore_cache.LiveReports`, which scores a selection of the ledger once and
-only re-weighs it when a weight changes; the two charts are drawn as SVG by :mod:`shieldgap.svg_charts`
-(the claims by theme only when the selection changes). Nothing is scored, filtered or drawn here.
+only re-weighs it when a weight changes; the two charts are that report's own figures
+(:meth:`shieldgap.report.Report.figure`, SVG templates; the claims by theme only when the selection changes).
+Nothing is scored, filtered or drawn here.
 
 "Render this view" writes a report with the current settings through :func:`shieldgap.render.render`,
 the path of ``shieldgap render``.
@@ -305,11 +306,11 @@ class Explorer(RenderView):
             self.header_html = header
             self.summary_html = summary
             self.out_summary.outputs = _html_output(header + summary)
-            self._set("balance_html", self.out_balance, svg_charts.figure_html(report, "balance"))
+            self._set("balance_html", self.out_balance, report.figure("balance").html)
             selection = selection_key(report.params)
             if selection != self._claims_key:  # weights do not change what the claims are
                 self._set("claims_by_theme_html", self.out_claims_by_theme,
-                          svg_charts.figure_html(report, "claims_by_theme"))
+                          report.figure("claims_by_theme").html)
                 self._claims_key = selection
             self._tables_stale = True
             self.timings = {"views": time.perf_counter() - t0}

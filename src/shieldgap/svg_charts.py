@@ -5,14 +5,12 @@ their own. :func:`svg` draws any of them.
 
 Python lays each chart out in plain values — placing text by :func:`text_width`, an upper bound of its width —
 and the template holds the markup. The report and the explorer show the same drawings:
-:class:`shieldgap.figures.Figures` takes them from here, and the explorer redraws the bar charts on every
-control change, fast enough to follow a slider (a few milliseconds). :func:`figure_html` shows one with the
-report's own figure template: the same number, caption, text alternative and data table
-(:mod:`shieldgap.figuredata`).
+:class:`shieldgap.figures.Figures` takes them from here (with their numbers, captions, text alternatives and
+data tables), and the explorer shows the bar charts of each report it makes, redrawn on every control change
+fast enough to follow a slider (a few milliseconds).
 """
 from __future__ import annotations
 
-import base64
 import math
 from collections import Counter
 
@@ -184,15 +182,3 @@ def svg(a, chart: str, theme: str | None = None) -> str:
 
         return svg_timeline.svg(a)
     return {"balance": balance_svg, "claims_by_theme": claims_by_theme_svg, "coverage": coverage_svg}[chart](a)
-
-
-def figure_html(report, chart: str) -> str:
-    """One chart as the report shows a figure (its number, caption, text alternative and data table), drawn
-    afresh from the report's present analysis."""
-    from .figuredata import describe
-    from .figures import Figure
-    from .report import present
-
-    fig = Figure(report.figures.numbers[(chart, None)], chart, None, "",
-                 base64.b64encode(svg(report.a, chart).encode()).decode(), describe(report.a, chart))
-    return present("figure", fig=fig).html
