@@ -161,6 +161,20 @@ def test_pdf_is_a4_and_contains_sections(default_render):
     for s in SECTIONS:
         assert s in text, s
     assert len(reader.pages) >= 8
+    n = len(reader.pages)  # page.css's page numbers, in every page's bottom margin
+    assert all(f"{i} / {n}" in (page.extract_text() or "") for i, page in enumerate(reader.pages, 1))
+
+
+def test_pdf_links_only_to_the_web_and_to_itself(default_render):
+    """A file beside the report (the claims annex) is named, not linked, in print: Chromium would make the link
+    an absolute file: address inside the render's staging folder, which is gone once the render ends."""
+    from pypdf import PdfReader
+
+    uris = [a.get_object()["/A"].get("/URI") for page in PdfReader(default_render / "report.pdf").pages
+            for a in page.get("/Annots") or [] if "/A" in a.get_object()]
+    uris = [str(u) for u in uris if u]
+    assert uris and all(u.startswith(("https://", "http://")) for u in uris), [u for u in uris if "http" not in u]
+    assert "ledger-claims.csv" in " ".join(p.extract_text() for p in PdfReader(default_render / "report.pdf").pages)
 
 
 def test_html_opens_with_no_network_requests_and_no_console_errors(default_render):

@@ -7,8 +7,9 @@ need none): an escaping mistake cannot turn into a script or a request. Chromium
 (no driver process; no browser is downloaded). :class:`Printer` starts the browser as soon as it is created,
 so its start-up overlaps the kernel's work. Its pages are laid out for print media as they load
 (``mediaTypeOverride``), so that printing does not restyle the whole page again (the same PDF, page for page, in
-about 0.12 s less for the report). The PDF gets page numbers in the footer, a document outline (bookmarks) from
-the headings, and tags. Without Chromium, WeasyPrint.
+about 0.12 s less for the report). The page's own stylesheet (page.css) sets the paper, the margins and the page
+numbers, for either engine. The PDF gets a document outline (bookmarks) from the headings, and tags. Without
+Chromium, WeasyPrint.
 """
 from __future__ import annotations
 
@@ -28,10 +29,6 @@ BROWSER_ARGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-backgr
                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
                 "--blink-settings=scriptEnabled=false,mediaTypeOverride=print", "--proxy-server=http://127.0.0.1:9",
                 "--proxy-bypass-list=<-loopback>")
-A4_MM = (210, 297)
-MARGIN_MM = {"Top": 16, "Right": 15, "Bottom": 18, "Left": 15}  # as page.css's @page
-FOOTER = ('<div style="font: 8px sans-serif; color: #555; width: 100%; text-align: center;">'
-          '<span class="pageNumber"></span> / <span class="totalPages"></span></div>')
 TIMEOUT = 120  # seconds for one PDF
 
 
@@ -123,11 +120,8 @@ class Printer:
             ev = b.wait_for("Page.lifecycleEvent", session=self._page, timeout=TIMEOUT)
             if ev.get("name") == "load" and ev.get("loaderId") == nav.get("loaderId"):
                 break
-        inch = 1 / 25.4
-        options = {"paperWidth": A4_MM[0] * inch, "paperHeight": A4_MM[1] * inch, "printBackground": True,
-                   "displayHeaderFooter": True, "headerTemplate": "<div></div>", "footerTemplate": FOOTER,
-                   "generateTaggedPDF": True, "generateDocumentOutline": True,
-                   **{f"margin{side}": mm * inch for side, mm in MARGIN_MM.items()}}
+        options = {"preferCSSPageSize": True, "printBackground": True, "generateTaggedPDF": True,
+                   "generateDocumentOutline": True}  # the page's size, margins and page numbers: page.css's @page
         data = b.send("Page.printToPDF", options, session=self._page, timeout=TIMEOUT)["data"]
         pdf.write_bytes(base64.b64decode(data))
 
