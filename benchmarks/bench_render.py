@@ -54,7 +54,8 @@ def timed(cmd: list[str], name: str = "", env: dict | None = None) -> float:
     elapsed = time.perf_counter() - t
     m = re.search(r"rendered in (.*?)(?: \(PDF|$)", proc.stdout, re.M)
     if m:  # shieldgap render prints its own step timings
-        STEPS.setdefault(name, []).append({k: float(v[:-1]) for k, v in (x.split() for x in m.group(1).split(", "))})
+        steps = (step.rsplit(" ", 1) for step in m.group(1).split(", "))  # "pdf ahead 0.81s"
+        STEPS.setdefault(name, []).append({k: float(v[:-1]) for k, v in steps})
     return elapsed
 
 

@@ -13,13 +13,13 @@ are removed, so the folder never holds files from two runs. Each report render a
 from __future__ import annotations
 
 import fcntl
+import functools
 import os
 import shutil
 import tempfile
 import threading
 import time
 from contextlib import contextmanager
-from functools import lru_cache
 from pathlib import Path
 
 from .io_utils import default_mode
@@ -56,7 +56,7 @@ def execute(parameters: dict, notebook: Path):
                                shutdown_kernel="immediate", kernel_manager_class=_kernel_manager_class())
 
 
-@lru_cache(maxsize=1)
+@functools.lru_cache(maxsize=1)
 def _kernel_manager_class():
     """jupyter_client's kernel manager, except that after killing the kernel it waits for the process to end
     in steps of 5 ms instead of 100 ms (its own wait sleeps a tenth of a second before it looks again, while a
@@ -80,9 +80,22 @@ def _kernel_manager_class():
 
 
 def to_html(nb, title: str) -> str:
-    nb.metadata["title"] = title
-    html, _ = _exporter().from_notebook_node(nb)
+    """The page of an executed notebook (one conversion at a time: the exporter is shared, and not thread-safe)."""
+    with _converting:
+        nb.metadata["title"] = title
+        html, _ = _exporter().from_notebook_node(nb)
     return html
+
+
+_converting = threading.Lock()
+
+
+def name_injected_cell(nb) -> None:
+    """Give papermill's injected parameters cell a fixed id (papermill gives it a random one), so that the same
+    inputs give the same page."""
+    for cell in nb.cells:
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell["id"] = "injected-parameters"
 
 
 def warm_up_html() -> None:
@@ -94,13 +107,13 @@ def warm_up_html() -> None:
     to_html(nbformat.v4.new_notebook(), "")
 
 
-@lru_cache(maxsize=1)
+@functools.lru_cache(maxsize=1)
 def _exporter():
     return _exporter_class()(extra_template_basedirs=[str(templates_dir())], template_name="shieldgap",
                              exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
 
 
-@lru_cache(maxsize=1)
+@functools.lru_cache(maxsize=1)
 def _exporter_class():
     """nbconvert's HTMLExporter without its last step, which parses the whole page again with BeautifulSoup
     (a third of the conversion's time for the report) only to give images without a text alternative a
@@ -245,12 +258,13 @@ def _no_printer():
 def _produce(params: dict, notebooks: dict, formats, staging: Path, printer, timings: dict,
              log=print) -> dict[str, Path]:
     """Execute, convert and print every document into ``staging``; {final name: staged file}."""
-    from .report_cache import prepare
+    from .report_cache import discard, prepare
 
     staged: dict[str, Path] = {}
     warming = None
     for doc, nb_path in notebooks.items():
         p = params[doc]
+        title = p.get("title", "shieldgap report")
         log(f"{doc}: running {nb_path.name} ...")
         t = time.perf_counter()
         preparing = prepare(p, nb_path)  # the cells' work, in a forked process while the kernel starts
@@ -261,6 +275,12 @@ def _produce(params: dict, notebooks: dict, formats, staging: Path, printer, tim
             # papermill's import (the two imports would take turns with the interpreter lock)
             warming = threading.Thread(target=warm_up_html, name="shieldgap-warm-up-html", daemon=True)
             warming.start()
+        ahead = None
+        if printer is not None and printer.engine == "chromium":  # out of this process: it does not slow the kernel's
+            from .ahead import PrintAhead
+
+            ahead = PrintAhead(printer, staging / "ahead", nb_path, p, preparing,
+                               functools.partial(to_html, title=title))
         try:
             nb = execute(p, nb_path)
         except PapermillExecutionError as err:
@@ -271,14 +291,13 @@ def _produce(params: dict, notebooks: dict, formats, staging: Path, printer, tim
         finally:
             if preparing is not None:
                 preparing.join(timeout=60)
+            discard(p)
         timings[f"execute {doc}" if doc != "report" else "execute"] = time.perf_counter() - t
-        for cell in nb.cells:  # papermill gives its injected cell a random id: the same inputs, the same page
-            if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
-                cell["id"] = "injected-parameters"
+        name_injected_cell(nb)
         attached = take_attachments(nb)
         t = time.perf_counter()
         warming.join()
-        html = to_html(nb, p.get("title", "shieldgap report"))
+        html = to_html(nb, title)
         timings[f"html {doc}" if doc != "report" else "html"] = time.perf_counter() - t
         nb.metadata.setdefault("shieldgap", {})["timings"] = {k: round(v, 3) for k, v in timings.items()}
         nbformat.write(nb, staging / f"{doc}.ipynb")
@@ -295,12 +314,16 @@ def _produce(params: dict, notebooks: dict, formats, staging: Path, printer, tim
             (staging / ANNEX).write_text(attached[ANNEX_MIME], encoding="utf-8")
             staged[ANNEX] = staging / ANNEX
         if printer is not None:
-            log(f"{doc}: printing the PDF ...")
             t = time.perf_counter()
-            try:
-                printer.print(staging / f"{doc}.html", staging / f"{doc}.pdf")
-            except PdfError as err:
-                raise RenderError(str(err)) from None
+            if ahead is not None and ahead.take(html, staging / f"{doc}.pdf"):
+                log(f"{doc}: the PDF was printed while the kernel ran, from this very page")
+                timings[f"pdf ahead {doc}" if doc != "report" else "pdf ahead"] = ahead.seconds
+            else:
+                log(f"{doc}: printing the PDF ...")
+                try:
+                    printer.print(staging / f"{doc}.html", staging / f"{doc}.pdf")
+                except PdfError as err:
+                    raise RenderError(str(err)) from None
             timings[f"pdf {doc}" if doc != "report" else "pdf"] = time.perf_counter() - t
             staged[f"{doc}.pdf"] = staging / f"{doc}.pdf"
     return staged

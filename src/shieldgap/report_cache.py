@@ -176,10 +176,15 @@ class Cells:
         if stored is None:
             stored = {"attachments": self.report.attachments(), "values": self.report.footer_values()}
         display(stored["attachments"], raw=True)
-        html = present("footer", **stored["values"], rendered=datetime.now(UTC))
+        html = footer_html(stored, datetime.now(UTC))
         if self._report is not None and self.key:
             save(self.key, self._shown, stored)
         return html
+
+
+def footer_html(stored: dict, rendered: datetime) -> Html:
+    """The footer of a render at ``rendered`` from its recorded values (a record's ``footer``)."""
+    return present("footer", **stored["values"], rendered=rendered)
 
 
 def build(namespace: dict) -> Cells:
@@ -187,11 +192,9 @@ def build(namespace: dict) -> Cells:
     from .params import spec
 
     params = {k: namespace[k] for k in spec() if k in namespace}
-    if not enabled():  # only the record this kernel's renderer (its parent process) prepared for it, used once
+    if not enabled():  # only the record this kernel's renderer (its parent process) prepared for it
         k = f"{key(params)}-{os.getppid()}"
-        record = load(k) or (load(k) if _wait_for(k) else None)
-        (_folder() / f"{k}.json").unlink(missing_ok=True)
-        return Cells(params, None, record)
+        return Cells(params, None, load(k) or (load(k) if _wait_for(k) else None))
     k = key(params)
     record = load(k)
     if record is None and _wait_for(k):
@@ -216,15 +219,51 @@ def notebook_calls(notebook: Path) -> list[tuple[str, tuple, dict]]:
             tree = ast.parse(source)
         except SyntaxError:
             continue
-        for node in ast.walk(tree):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in CELLS
-                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "R"):
-                try:
-                    calls.append((node.func.attr, tuple(ast.literal_eval(a) for a in node.args),
-                                  {kw.arg: ast.literal_eval(kw.value) for kw in node.keywords}))
-                except ValueError:
-                    continue
+        calls += [call for node in ast.walk(tree) if (call := _call(node)) and call[0] != "footer"]
     return calls
+
+
+def _call(node) -> tuple[str, tuple, dict] | None:
+    """``R.<cell>(<literal arguments>)`` as (name, args, kwargs), or None if ``node`` is not such a call."""
+    import ast
+
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name) and node.func.value.id == "R"
+            and node.func.attr in (*CELLS, "footer")):
+        return None
+    try:
+        return (node.func.attr, tuple(ast.literal_eval(a) for a in node.args),
+                {kw.arg: ast.literal_eval(kw.value) for kw in node.keywords})
+    except ValueError:
+        return None
+
+
+UNKNOWN = object()  #: what :func:`shown` returns for a cell whose output it cannot tell
+
+
+def shown(source: str, record: dict, rendered: datetime):
+    """What a code cell of the report notebooks shows when its render replays ``record`` at ``rendered``: the
+    fragment (an :class:`Html`) when the cell ends in ``R.<cell>(<literal arguments>)``, None when it ends in a
+    statement that shows nothing (an assignment, an import), :data:`UNKNOWN` otherwise (any other expression, or a
+    fragment the record does not hold). Nothing is computed: this only reads the record."""
+    import ast
+
+    quiet = (ast.Assign, ast.AnnAssign, ast.Import, ast.ImportFrom)  # statements that show nothing
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:
+        return UNKNOWN
+    if any(not isinstance(statement, quiet) for statement in body[:-1]):
+        return UNKNOWN
+    if not body or isinstance(body[-1], quiet):
+        return None
+    call = _call(body[-1].value) if isinstance(body[-1], ast.Expr) else None
+    if call is None:
+        return UNKNOWN
+    if call[0] == "footer":
+        return footer_html(record["footer"], rendered) if not call[1] and not call[2] else UNKNOWN
+    html = record["cells"].get(_cell_key(*call))
+    return UNKNOWN if html is None else Html(html)
 
 
 def _pending(k: str) -> Path:
@@ -243,6 +282,28 @@ def _alive(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
     except (OSError, IndexError):
         return True
+
+
+def record_key(params: dict) -> str:
+    """The key of the record a render with ``params`` from this process uses: its cache key, or, with the cache
+    off, the key of the record prepared for this renderer alone (see :func:`prepare`)."""
+    return key(params) if enabled() else f"{key(params)}-{os.getpid()}"
+
+
+def prepared(params: dict, worker=None, timeout: float = WAIT_SECONDS) -> dict | None:
+    """The record a render with ``params`` will replay, once ``worker`` (what :func:`prepare` returned) is done; None
+    if there is none (the worker failed or is still at work after ``timeout`` seconds)."""
+    if worker is not None:
+        worker.join(timeout)
+        if worker.is_alive():
+            return None
+    return load(record_key(params))
+
+
+def discard(params: dict) -> None:
+    """Remove the record prepared for this renderer alone (cache off), once its kernel has replayed it."""
+    if not enabled():
+        (_folder() / f"{record_key(params)}.json").unlink(missing_ok=True)
 
 
 def _wait_for(k: str) -> bool:
@@ -280,14 +341,12 @@ def prepare(params: dict, notebook: Path):
     not a thread, where it can: its work would otherwise hold the interpreter lock that papermill needs to start
     the kernel. With the cache off, nothing earlier is reused, but the work is still done while the kernel starts:
     the record is this renderer's alone (its key ends in the renderer's process id, the parent process of the
-    kernel it starts) and used once."""
+    kernel it starts), and the renderer removes it (:func:`discard`) when its kernel is done."""
     import multiprocessing
     import threading
 
-    k = key(params)
-    if not enabled():
-        k = f"{k}-{os.getpid()}"
-    elif load(k) is not None:
+    k = record_key(params)
+    if enabled() and load(k) is not None:
         return None
     calls = notebook_calls(notebook)
     mark = _pending(k)
@@ -299,6 +358,10 @@ def prepare(params: dict, notebook: Path):
                     stale.unlink(missing_ok=True)
             except (OSError, ValueError):
                 stale.unlink(missing_ok=True)
+        for own in mark.parent.glob("*-*.json"):  # a record prepared for a renderer that was killed before discard()
+            pid = own.stem.rpartition("-")[2]
+            if pid.isdigit() and not _alive(int(pid)):
+                own.unlink(missing_ok=True)
     except OSError:
         return None
 
