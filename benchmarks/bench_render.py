@@ -125,8 +125,11 @@ def main() -> None:
         print(f"\n{kind}: HTML / floor {paired(html, floor, lambda x, y: x / y):.2f}x (target <= 1.3x); PDF adds "
               f"{paired(both, html, lambda x, y: x - y):.2f} s (target <= 1 s)")
     for name, runs in STEPS.items():
-        steps = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
-        print(f"  {name}: " + ", ".join(f"{k} {v:.2f} s" for k, v in steps.items()))
+        keys = list(dict.fromkeys(k for r in runs for k in r))
+        steps = {k: statistics.median(r[k] for r in runs if k in r) for k in keys}
+        print(f"  {name}: " + ", ".join(f"{k} {v:.2f} s" for k, v in steps.items())
+              + (f" (printed ahead in {sum('pdf ahead' in r for r in runs)} of {len(runs)} runs)"
+                 if "pdf" in keys else ""))
     print(f"(root {project_root()}, {REPEAT} runs each, interleaved; ratios and PDF costs are medians of each round's "
           "own comparison, the other figures medians of the runs)")
 

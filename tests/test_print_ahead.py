@@ -76,20 +76,27 @@ def test_the_pdf_printed_ahead_is_the_print_of_the_published_page(tmp_path):
 
 @needs_chromium
 def test_a_page_that_differs_from_the_prediction_is_printed_again(tmp_path, monkeypatch):
-    """A minute turning between the predicted footer and the kernel's: the PDF printed ahead is not the published
-    page's, so the render prints the page again, and the PDF shows the published page's render time."""
-    real = datetime
-
-    class Earlier(datetime):
-        @classmethod
-        def now(cls, tz=None):
-            return real.now(tz) - timedelta(minutes=5)
-
-    monkeypatch.setattr(ahead, "datetime", Earlier)
+    """A predicted page that is not the kernel's (here: its footer's time five minutes off) is not published: the
+    render prints its own page, and the PDF shows the published page's render time."""
+    predict = ahead.predicted_notebook
+    monkeypatch.setattr(ahead, "predicted_notebook",
+                        lambda nb, params, record, when: predict(nb, params, record, when - timedelta(minutes=5)))
     output = _render(tmp_path, "-p", "title", f"Printed again {tmp_path.name}")
     assert "printing the PDF" in output and "printed while the kernel ran" not in output
     when = re.search(r'<time datetime="[^"]+">([^<]+)</time>', (tmp_path / "report.html").read_text()).group(1)
     assert when in " ".join(_pdf_text(tmp_path / "report.pdf"))
+
+
+def test_the_kernel_shows_the_render_time_its_renderer_chose(monkeypatch):
+    from shieldgap.report_cache import RENDERED_AT, render_time
+
+    monkeypatch.setenv(RENDERED_AT, "2026-01-02T03:04:05+00:00")
+    assert render_time() == datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    for wrong in ("yesterday", "2026-01-02T03:04:05"):  # not a time, or no time zone: now
+        monkeypatch.setenv(RENDERED_AT, wrong)
+        assert abs(render_time() - datetime.now(UTC)) < timedelta(seconds=5)
+    monkeypatch.delenv(RENDERED_AT)
+    assert abs(render_time() - datetime.now(UTC)) < timedelta(seconds=5)
 
 
 def test_a_notebook_with_a_cell_the_record_cannot_tell_is_not_predicted(tmp_path):
@@ -131,3 +138,33 @@ def test_the_record_prepared_for_a_killed_renderer_is_removed(monkeypatch, tmp_p
     report_cache.discard(params)
     assert list(tmp_path.glob("*.json")) == []
     capsys.readouterr()
+
+
+def test_a_print_not_yet_begun_is_given_up_not_waited_for(tmp_path, monkeypatch):
+    """The render has its page and the cells' worker is still at work (or hangs): take() gives the print up at once,
+    and the thread, when the worker ends, prints nothing."""
+    import threading
+    import time
+
+    release = threading.Event()
+    monkeypatch.setattr(report_cache, "prepared", lambda params, worker: worker.join() or {"cells": {}})
+    monkeypatch.setattr(ahead, "predicted_notebook", lambda *a: "a notebook")
+    converted = []
+
+    class Hanging:  # a worker that ends only when released
+        def join(self, timeout=None):
+            release.wait(timeout)
+
+    class NoPrinter:
+        def print(self, html, pdf):
+            raise AssertionError("a print given up must not start")
+
+    ahead_print = ahead.PrintAhead(NoPrinter(), tmp_path / "ahead", Path("report.ipynb"), {"title": "T"}, Hanging(),
+                                   convert=lambda nb: converted.append(nb) or "<html></html>", rendered=None)
+    t = time.monotonic()
+    assert ahead_print.take("<html></html>", tmp_path / "report.pdf") is False
+    assert time.monotonic() - t < 0.5
+    release.set()
+    ahead_print._thread.join(5)
+    assert not ahead_print._thread.is_alive() and not (tmp_path / "report.pdf").exists()
+    assert converted == ["a notebook"]  # the page was predicted, and then not printed

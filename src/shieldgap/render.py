@@ -1,7 +1,9 @@
 """``shieldgap render``: papermill executes the report (and the brief) notebook, nbconvert turns each into a
 self-contained HTML file, and :mod:`shieldgap.pdf` prints that to an A4 PDF — in one process.
 
-Parameters are checked before any kernel starts; the PDF printer starts while the kernel works. Every
+Parameters are checked before any kernel starts; the PDF printer starts while the kernel works, and prints the
+page the kernel is about to produce as soon as it is known (:mod:`shieldgap.ahead`; kept only if the kernel's page
+is the same, byte for byte). The render time every footer shows is chosen here and handed to the kernel. Every
 output is staged in a private folder inside the output folder and published together: under an
 exclusive lock on ``<out>/.shieldgap.lock`` each file is renamed into place, so concurrent renders into
 one folder leave one complete set from a single run, never a mix, and a render that fails or is killed
@@ -20,6 +22,7 @@ import tempfile
 import threading
 import time
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 from .io_utils import default_mode
@@ -255,13 +258,29 @@ def _no_printer():
     yield None
 
 
+@contextmanager
+def _kernel_environment(values: dict[str, str]):
+    """``values`` in the environment a kernel started now inherits, and only while it starts and runs."""
+    before = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in before.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
 def _produce(params: dict, notebooks: dict, formats, staging: Path, printer, timings: dict,
              log=print) -> dict[str, Path]:
     """Execute, convert and print every document into ``staging``; {final name: staged file}."""
-    from .report_cache import discard, prepare
+    from .report_cache import RENDERED_AT, discard, prepare
 
     staged: dict[str, Path] = {}
     warming = None
+    rendered = datetime.now(UTC)  # the render time every document's footer shows
     for doc, nb_path in notebooks.items():
         p = params[doc]
         title = p.get("title", "shieldgap report")
@@ -280,9 +299,10 @@ def _produce(params: dict, notebooks: dict, formats, staging: Path, printer, tim
             from .ahead import PrintAhead
 
             ahead = PrintAhead(printer, staging / "ahead", nb_path, p, preparing,
-                               functools.partial(to_html, title=title))
+                               functools.partial(to_html, title=title), rendered)
         try:
-            nb = execute(p, nb_path)
+            with _kernel_environment({RENDERED_AT: rendered.isoformat()}):
+                nb = execute(p, nb_path)
         except PapermillExecutionError as err:
             raise RenderError(f"the {doc} notebook failed in cell {err.exec_count}: {err.ename}: "
                               f"{' '.join(str(err.evalue).split())}") from None

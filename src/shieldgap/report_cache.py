@@ -12,7 +12,7 @@ It looks the key up in the project's ``.cache/report/`` (never in a data folder,
 someone else). On a hit, :class:`Cells` replays each cell's fragment from that JSON record without
 importing pandas or loading the ledger; on a miss it computes the :class:`~shieldgap.report.Report` as
 before, records each fragment it shows, and writes the record (atomically) when the footer - the last
-cell - is shown. The footer's render time is always the present run's. A record that
+cell - is shown. The footer's render time is always the present run's (:func:`render_time`). A record that
 cannot be read, or that is not one this program wrote for this key, is a miss; ``SHIELDGAP_CACHE=off``
 turns the cache off: nothing an earlier render computed is reused (but see :func:`prepare`).
 
@@ -176,10 +176,24 @@ class Cells:
         if stored is None:
             stored = {"attachments": self.report.attachments(), "values": self.report.footer_values()}
         display(stored["attachments"], raw=True)
-        html = footer_html(stored, datetime.now(UTC))
+        html = footer_html(stored, render_time())
         if self._report is not None and self.key:
             save(self.key, self._shown, stored)
         return html
+
+
+RENDERED_AT = "SHIELDGAP_RENDERED_AT"  #: the environment variable that hands the kernel its renderer's render time
+
+
+def render_time() -> datetime:
+    """When this render happens, as its footer says: the time ``shieldgap render`` chose and handed the kernel
+    (:data:`RENDERED_AT`), so that the page it predicts (:mod:`shieldgap.ahead`) and the kernel's say the same;
+    otherwise (papermill run by hand, a value that is not a time) now."""
+    try:
+        given = datetime.fromisoformat(os.environ[RENDERED_AT])
+    except (KeyError, ValueError):
+        return datetime.now(UTC)
+    return given if given.tzinfo else datetime.now(UTC)
 
 
 def footer_html(stored: dict, rendered: datetime) -> Html:
@@ -291,12 +305,11 @@ def record_key(params: dict) -> str:
 
 
 def prepared(params: dict, worker=None, timeout: float = WAIT_SECONDS) -> dict | None:
-    """The record a render with ``params`` will replay, once ``worker`` (what :func:`prepare` returned) is done; None
-    if there is none (the worker failed or is still at work after ``timeout`` seconds)."""
+    """The record a render with ``params`` will replay, once ``worker`` (what :func:`prepare` returned) is done (or
+    after ``timeout`` seconds); None if there is none. A record is written whole or not at all, so one that loads is
+    complete."""
     if worker is not None:
         worker.join(timeout)
-        if worker.is_alive():
-            return None
     return load(record_key(params))
 
 
