@@ -89,13 +89,18 @@ class PrintAhead:
             with self._lock:
                 self._state = "done" if self._state == "printing" else "given up"
 
-    def take(self, page: str, pdf: Path) -> bool:
-        """Wait for a print under way (a print not yet begun is given up); if it was of ``page``, move its PDF to
-        ``pdf`` and return True."""
+    def give_up(self) -> bool:
+        """Give the print up unless it has begun; True if it was given up (or has ended) without a PDF to take."""
         with self._lock:
             if self._state == "waiting":
                 self._state = "given up"
-                return False
+            return self._state == "given up"
+
+    def take(self, page: str, pdf: Path) -> bool:
+        """Wait for a print under way (a print not yet begun is given up); if it was of ``page``, move its PDF to
+        ``pdf`` and return True."""
+        if self.give_up():
+            return False
         self._thread.join()
         if self.page is None or self.page != page:
             return False

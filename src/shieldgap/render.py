@@ -300,6 +300,7 @@ def _produce(params: dict, notebooks: dict, formats, staging: Path, printer, tim
 
             ahead = PrintAhead(printer, staging / "ahead", nb_path, p, preparing,
                                functools.partial(to_html, title=title), rendered)
+        nb = None
         try:
             with _kernel_environment({RENDERED_AT: rendered.isoformat()}):
                 nb = execute(p, nb_path)
@@ -312,6 +313,8 @@ def _produce(params: dict, notebooks: dict, formats, staging: Path, printer, tim
             if preparing is not None:
                 preparing.join(timeout=60)
             discard(p)
+            if ahead is not None and nb is None:  # the kernel failed: no page to print
+                ahead.give_up()
         timings[f"execute {doc}" if doc != "report" else "execute"] = time.perf_counter() - t
         name_injected_cell(nb)
         attached = take_attachments(nb)
