@@ -168,3 +168,26 @@ def test_a_print_not_yet_begun_is_given_up_not_waited_for(tmp_path, monkeypatch)
     ahead_print._thread.join(5)
     assert not ahead_print._thread.is_alive() and not (tmp_path / "report.pdf").exists()
     assert converted == ["a notebook"]  # the page was predicted, and then not printed
+
+
+@needs_chromium
+def test_a_failed_kernel_leaves_no_print_behind(tmp_path, monkeypatch):
+    """The kernel dies while the page is being printed ahead: the render fails with its own error, and neither the
+    print nor its folder outlives it."""
+    import threading
+    import time
+
+    from shieldgap import render as render_module
+
+    def dying(params, notebook):
+        time.sleep(1.5)  # long enough for the prepared cells to arrive and the print to begin
+        raise RuntimeError("the kernel died")
+
+    monkeypatch.setattr(render_module, "execute", dying)
+    with pytest.raises(render_module.RenderError, match="could not be executed: RuntimeError: the kernel died"):
+        render_module.render({"title": f"Dies {tmp_path.name}"}, ("html", "pdf"), tmp_path, log=lambda *a: None)
+    deadline = time.monotonic() + 10
+    while any(t.name == "shieldgap-print-ahead" for t in threading.enumerate()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(t.name == "shieldgap-print-ahead" for t in threading.enumerate())
+    assert [p.name for p in tmp_path.iterdir()] in ([], [".shieldgap.lock"])
