@@ -191,3 +191,17 @@ def test_a_failed_kernel_leaves_no_print_behind(tmp_path, monkeypatch):
         time.sleep(0.05)
     assert not any(t.name == "shieldgap-print-ahead" for t in threading.enumerate())
     assert [p.name for p in tmp_path.iterdir()] in ([], [".shieldgap.lock"])
+
+
+@needs_chromium
+def test_a_relative_output_folder_and_the_brief_are_printed_ahead(tmp_path, monkeypatch):
+    """papermill changes the working directory while the kernel runs: the print ahead must not depend on it; and the
+    brief, whose cells share the report's record, is printed ahead too (here on the second render, once the record
+    holds both documents' cells)."""
+    monkeypatch.chdir(tmp_path)
+    title = f"Relative {tmp_path.name}"
+    _render(Path("out"), "--document", "report,brief", "-p", "title", title)
+    output = _render(Path("out"), "--document", "report,brief", "-p", "title", title)
+    assert "report: the PDF was printed while the kernel ran" in output, output
+    assert "brief: the PDF was printed while the kernel ran" in output, output
+    assert (tmp_path / "out" / "brief.pdf").is_file()

@@ -204,3 +204,25 @@ def test_a_process_with_other_threads_prepares_in_a_thread_not_a_fork(folder, na
     record = report_cache.load(report_cache.key(params))
     assert record is not None and record["footer"]["values"] and not list(folder.glob("*.pending"))
     capsys.readouterr()
+
+
+def test_the_report_and_the_brief_share_a_record_without_displacing_each_other(folder, namespace, capsys):
+    """Rendered with the same parameters, the report and the brief have one key: each adds its own cells to the
+    record, and once both have been prepared neither needs anything computed again."""
+    from shieldgap.paths import notebooks_dir
+
+    params = {**namespace, "title": "Both documents"}
+    report, brief = notebooks_dir() / "report.ipynb", notebooks_dir() / "brief.ipynb"
+    for notebook in (report, brief):
+        worker = report_cache.prepare(params, notebook)
+        assert worker is not None, f"{notebook.name}: its cells are not in the record yet"
+        worker.join(120)
+    record = report_cache.load(report_cache.key(params))
+    assert report_cache.holds(record, report_cache.notebook_calls(report))
+    assert report_cache.holds(record, report_cache.notebook_calls(brief))
+    assert report_cache.prepare(params, report) is None and report_cache.prepare(params, brief) is None
+    replayed = report_cache.build(dict(params))
+    for name, args, kwargs in report_cache.notebook_calls(brief) + report_cache.notebook_calls(report):
+        getattr(replayed, name)(*args, **kwargs)
+    assert replayed.replayed  # nothing was computed
+    capsys.readouterr()

@@ -226,7 +226,8 @@ def render(overrides: dict, formats=("html", "pdf"), out_dir: Path | None = None
     out.mkdir(parents=True, exist_ok=True)
     timings = {"validate": time.perf_counter() - t0}
 
-    staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=out))
+    # absolute: papermill changes the working directory while the kernel runs, and the print ahead works meanwhile
+    staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=out)).resolve()
     try:
         with Printer(engine, staging) if engine else _no_printer() as printer:
             staged = _produce(params, notebooks, formats, staging, printer, timings, log)

@@ -113,10 +113,19 @@ def load(k: str) -> dict | None:
 
 
 def save(k: str, cells: dict, footer: dict) -> None:
-    """Write the record for ``k`` (atomically; a failure only costs the next render its replay)."""
+    """Write the record for ``k`` (atomically; a failure only costs the next render its replay), keeping the cells
+    an earlier record for ``k`` holds: the report and the brief, rendered with the same parameters, share a key
+    and each shows its own cells."""
     from .io_utils import save_record
 
+    earlier = load(k)
+    cells = {**(earlier["cells"] if earlier else {}), **cells}
     save_record(_folder() / f"{k}.json", {"format": FORMAT, "key": k, "cells": cells, "footer": footer}, KEEP)
+
+
+def holds(record: dict | None, calls) -> bool:
+    """Whether ``record`` holds every cell of ``calls`` (:func:`notebook_calls`)."""
+    return record is not None and all(_cell_key(*call) in record["cells"] for call in calls)
 
 
 def _cell_key(name: str, args: tuple, kwargs: dict) -> str:
@@ -206,14 +215,10 @@ def build(namespace: dict) -> Cells:
     from .params import spec
 
     params = {k: namespace[k] for k in spec() if k in namespace}
-    if not enabled():  # only the record this kernel's renderer (its parent process) prepared for it
-        k = f"{key(params)}-{os.getppid()}"
-        return Cells(params, None, load(k) or (load(k) if _wait_for(k) else None))
-    k = key(params)
-    record = load(k)
-    if record is None and _wait_for(k):
-        record = load(k)
-    return Cells(params, k, record)
+    # with the cache off, only the record this kernel's renderer (its parent process) prepared for it
+    k = key(params) if enabled() else f"{key(params)}-{os.getppid()}"
+    _wait_for(k)  # while the renderer prepares it (perhaps adding this notebook's cells to a record of the other's)
+    return Cells(params, k if enabled() else None, load(k))
 
 
 # ---------------------------------------------------------------------------------------------- prepare
@@ -350,18 +355,19 @@ def _end_with(parent: int) -> None:
 def prepare(params: dict, notebook: Path):
     """Start computing the record of a render of ``notebook`` with ``params`` (the full parameter set papermill
     injects) in a process forked from this one (a thread where fork is not available, or where this process has
-    other threads); returns it (``join()`` waits for it), or None when the record exists. A process of its own,
-    not a thread, where it can: its work would otherwise hold the interpreter lock that papermill needs to start
-    the kernel. With the cache off, nothing earlier is reused, but the work is still done while the kernel starts:
-    the record is this renderer's alone (its key ends in the renderer's process id, the parent process of the
-    kernel it starts), and the renderer removes it (:func:`discard`) when its kernel is done."""
+    other threads); returns it (``join()`` waits for it), or None when a record holds all the notebook's cells.
+    A process of its own, not a thread, where it can: its work would otherwise hold the interpreter lock that
+    papermill needs to start the kernel. With the cache off, nothing earlier is reused, but the work is still done
+    while the kernel starts: the record is this renderer's alone (its key ends in the renderer's process id, the
+    parent process of the kernel it starts), and the renderer removes it (:func:`discard`) when its kernel is
+    done."""
     import multiprocessing
     import threading
 
     k = record_key(params)
-    if enabled() and load(k) is not None:
-        return None
     calls = notebook_calls(notebook)
+    if enabled() and holds(load(k), calls):
+        return None
     mark = _pending(k)
     try:
         mark.parent.mkdir(parents=True, exist_ok=True)
