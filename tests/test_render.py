@@ -287,8 +287,10 @@ def test_weasyprint_engine(tmp_path):
     assert result.exit_code == 0, result.output
     from pypdf import PdfReader
 
-    text = " ".join(p.extract_text() or "" for p in PdfReader(tmp_path / "report.pdf").pages)
+    pages = PdfReader(tmp_path / "report.pdf").pages
+    text = " ".join(p.extract_text() or "" for p in pages)
     assert "Executive summary" in " ".join(text.split())
+    assert all(f"{i} / {len(pages)}" in (page.extract_text() or "") for i, page in enumerate(pages, 1))  # page.css
     assert not (tmp_path / "report.html").exists()
 
 
