@@ -215,8 +215,7 @@ def build(namespace: dict) -> Cells:
     from .params import spec
 
     params = {k: namespace[k] for k in spec() if k in namespace}
-    # with the cache off, only the record this kernel's renderer (its parent process) prepared for it
-    k = key(params) if enabled() else f"{key(params)}-{os.getppid()}"
+    k = record_key(params, renderer=os.getppid())  # with the cache off: the record its renderer prepared for it
     _wait_for(k)  # while the renderer prepares it (perhaps adding this notebook's cells to a record of the other's)
     return Cells(params, k if enabled() else None, load(k))
 
@@ -303,10 +302,11 @@ def _alive(pid: int) -> bool:
         return True
 
 
-def record_key(params: dict) -> str:
-    """The key of the record a render with ``params`` from this process uses: its cache key, or, with the cache
-    off, the key of the record prepared for this renderer alone (see :func:`prepare`)."""
-    return key(params) if enabled() else f"{key(params)}-{os.getpid()}"
+def record_key(params: dict, renderer: int | None = None) -> str:
+    """The key of the record a render with ``params`` uses: its cache key, or, with the cache off, the key of the
+    record prepared for one renderer alone (see :func:`prepare`): this process, or the process ``renderer`` (a
+    kernel names its parent)."""
+    return key(params) if enabled() else f"{key(params)}-{renderer or os.getpid()}"
 
 
 def prepared(params: dict, worker=None, timeout: float = WAIT_SECONDS) -> dict | None:
